@@ -1,0 +1,197 @@
+"""The `etl` command: a thin click shell over etl.api."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from etl import __version__
+from etl.config import ENV_VAR, masked, resolve_url
+
+DB_HELP = f"Database URL (SQLite or PostgreSQL). Default: ${ENV_VAR}, else sqlite:///etl.db."
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+
+def db_option(func):
+    return click.option("--db", "db_url", metavar="URL", default=None, help=DB_HELP)(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="etl")
+def cli() -> None:
+    """Turn folders of news posts and government notices on medical-insurance fund supervision into a
+    SQLite or PostgreSQL database you can query with SQL."""
+
+
+@cli.command("run")
+@click.argument("paths", nargs=-1, type=click.Path())
+@db_option
+@click.option("--include", multiple=True, metavar="GLOB", help="Only load files matching this glob (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching this glob (repeatable).")
+@click.option("--reprocess", is_flag=True, help="Re-transform every file, even unchanged ones.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for the transform. Default: the number of cores.")
+@click.option("--executor", default="local", show_default=True, metavar="SPEC",
+              help="Where the transform runs: local, dask (a local cluster) or dask://HOST:PORT.")
+@click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+              help="Files larger than this are recorded as failed, not read.")
+@click.option("--follow-symlinks", is_flag=True, help="Follow symlinks that lead outside the given folders.")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              metavar="SECONDS", help="How long to wait if another run is writing to the same database.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+def run_command(paths, db_url, include, exclude, reprocess, workers, executor, max_file_mb, follow_symlinks,
+                wait_seconds, as_json, quiet) -> None:
+    """Extract, transform and load every document under PATHS (files or folders; default: seeds/).
+
+    Migrates the database to the newest schema first. Unchanged files are skipped; changed files replace
+    their rows; files gone from a given folder are marked removed. Files that cannot be read are recorded
+    in the failed_files table with a reason, and the run goes on.
+
+    \b
+    Exit status:
+      0  every file loaded (or was unchanged)
+      1  the run failed (database unreachable, disk full …); what earlier batches loaded stays
+      2  usage error
+      3  the run completed but some files failed (see failed_files and the summary)
+      4  another etl run is writing to the same database (see --wait)
+    """
+    from etl.api import RunOptions
+    from etl.load.lock import LockBusy
+    from etl.pipeline import run
+
+    options = RunOptions(
+        include=tuple(include), exclude=tuple(exclude), reprocess=reprocess,
+        workers=workers or os.cpu_count() or 1, executor=executor,
+        max_file_bytes=int(max_file_mb * 1024 * 1024), follow_symlinks=follow_symlinks,
+        lock_wait_seconds=wait_seconds,
+    )
+    progress, close = _progress(quiet)
+    try:
+        summary = run(list(paths) or ["seeds"], db_url, options, progress)
+    except LockBusy as exc:
+        close()
+        click.echo(f"etl run: {exc}; try again later or pass --wait SECONDS", err=True)
+        sys.exit(EXIT_LOCKED)
+    except Exception as exc:
+        close()
+        click.echo(f"etl run failed: {_one_line(exc)}", err=True)
+        click.echo(f"database: {masked(resolve_url(db_url))}; what earlier batches loaded stays.", err=True)
+        sys.exit(EXIT_ERROR)
+    close()
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_summary(summary)
+    sys.exit(EXIT_PARTIAL if summary.files_failed else EXIT_OK)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return masked_text(f"{type(exc).__name__}: {text[0] if text else ''}")
+
+
+def masked_text(text: str) -> str:
+    """Hide passwords in any URL-looking text (driver errors may echo the URL)."""
+    import re
+
+    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
+
+
+def _progress(quiet: bool):
+    """A bar on a terminal, plain lines when not a TTY, nothing with --quiet."""
+    if quiet:
+        return None, lambda: None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" files", desc="loading", file=sys.stderr, leave=False)
+        return bar.update, bar.close
+    from etl.pipeline import print_progress_to
+
+    return print_progress_to(sys.stderr), lambda: None
+
+
+def _print_summary(s) -> None:
+    click.echo(f"run {s.run_id} {s.status} in {s.seconds:.1f}s  ({s.database})")
+    click.echo(f"files     seen {s.files_seen}: new {s.files_new}, changed {s.files_changed}, "
+               f"unchanged {s.files_unchanged}, reprocessed {s.files_reprocessed}, moved {s.files_moved}, "
+               f"failed {s.files_failed}, removed {s.files_removed}; skipped {s.files_skipped}")
+    click.echo(f"database  documents {s.documents}, agencies {s.agencies}, metrics {s.metrics} "
+               f"({s.metrics_written} written by this run)")
+    for path, stage, reason in s.failures[:20]:
+        click.echo(f"failed    {path}  [{stage}] {reason}")
+    if len(s.failures) > 20:
+        click.echo(f"failed    … and {len(s.failures) - 20} more: see the failed_files table, run_id {s.run_id}")
+
+
+@cli.command("inspect")
+@click.argument("file", type=click.Path(dir_okay=False))
+def inspect_command(file) -> None:
+    """Show what the transform makes of one FILE, as JSON, without touching a database."""
+    from etl.api import inspect_file, to_jsonable
+    from etl.records import StageError
+
+    try:
+        record = inspect_file(file)
+    except StageError as exc:
+        click.echo(json.dumps({"file": file, "failed": {"stage": exc.stage, "reason": exc.reason}},
+                              ensure_ascii=False, indent=2))
+        sys.exit(EXIT_PARTIAL)
+    click.echo(json.dumps(to_jsonable(record), ensure_ascii=False, indent=2))
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Schema migrations (Alembic). `alembic upgrade head` works too."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@db_option
+def db_upgrade(revision, db_url) -> None:
+    """Migrate the database up to REVISION (default: head)."""
+    from etl.load import migrate
+    from etl.load.db import make_engine
+
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, revision)
+    click.echo(f"{masked(engine.url)} at revision {migrate.current_revision(engine) or 'base'}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@db_option
+def db_downgrade(revision, db_url) -> None:
+    """Migrate the database down to REVISION (`base` empties it)."""
+    from etl.load import migrate
+    from etl.load.db import make_engine
+
+    engine = make_engine(db_url)
+    migrate.downgrade(engine, revision)
+    click.echo(f"{masked(engine.url)} at revision {migrate.current_revision(engine) or 'base'}")
+
+
+@db_group.command("current")
+@db_option
+def db_current(db_url) -> None:
+    """Print the database's current revision and the newest one."""
+    from etl.load import migrate
+    from etl.load.db import make_engine
+
+    engine = make_engine(db_url)
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    state = "up to date" if current == head else "needs `etl db upgrade`"
+    click.echo(f"{masked(engine.url)}: current {current or 'base'}, head {head} ({state})")
+
+
+def main() -> None:
+    cli(prog_name="etl")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Executors hand batches of tasks to workers and give the outcomes back in submission order.
+
+Ordered results keep runs reproducible: a run with N workers writes the same rows, with the same ids, as a
+run with one. The window of batches in flight is bounded, so memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
+from typing import Protocol
+
+from etl.work import Outcome, Task, process_batch
+
+
+class Executor(Protocol):
+    def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    """One process: no pool start-up, simplest to debug (used for --workers 1)."""
+
+    def __init__(self, max_bytes: int | None):
+        self.max_bytes = max_bytes
+
+    def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
+        for batch in batches:
+            yield process_batch(batch, self.max_bytes)
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessPoolBatchExecutor:
+    """A local process pool with a bounded, ordered window of batches in flight."""
+
+    def __init__(self, workers: int, max_bytes: int | None, window_per_worker: int = 3):
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self.window = workers * window_per_worker
+        self.work = partial(process_batch, max_bytes=max_bytes)
+
+    def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
+        pending: deque[Future] = deque()
+        for batch in batches:
+            pending.append(self.pool.submit(self.work, batch))
+            if len(pending) >= self.window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def make_executor(spec: str, workers: int, max_bytes: int | None) -> Executor:
+    """'local' (a process pool of `workers`, inline when 1) or 'dask' / 'dask://HOST:PORT'."""
+    if spec.startswith("dask"):
+        from etl.executor_dask import DaskExecutor  # optional extra
+
+        return DaskExecutor(spec, max_bytes)
+    if spec != "local":
+        raise ValueError(f"unknown executor {spec!r}: use local, dask or dask://HOST:PORT")
+    if workers <= 1:
+        return InlineExecutor(max_bytes)
+    return ProcessPoolBatchExecutor(workers, max_bytes)

@@ -1,0 +1,191 @@
+"""Find document files under the paths a run is given, and read their bytes safely.
+
+The walk streams (memory does not grow with the tree), visits entries in name order (so runs are
+reproducible), never follows a symlink out of the given folders unless asked, and reports what it cannot
+use (dangling links, loops, FIFOs, unreadable folders) as failures instead of stopping.
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import hashlib
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from etl.records import StageError
+
+# Files that are not documents: media, archives, office binaries, code and data. Skipped and counted.
+NOT_DOCUMENT_SUFFIXES = frozenset(
+    """
+    .png .jpg .jpeg .gif .webp .svg .ico .bmp .tif .tiff .heic .mp3 .mp4 .m4a .wav .avi .mov .mkv .webm
+    .zip .gz .tgz .bz2 .xz .7z .rar .tar .zst .pdf .doc .docx .xls .xlsx .ppt .pptx .odt .ods .epub
+    .exe .dll .so .dylib .o .a .pyc .pyo .class .jar .whl .woff .woff2 .ttf .otf .eot
+    .css .js .mjs .map .ts .py .sh .bat .ps1 .json .jsonl .tsv .csv .yaml .yml .toml .ini .cfg .lock
+    .sqlite .sqlite3 .db .db-wal .db-shm .parquet .avro .bin .dat .iso .dmg .psd .ai .swp .tmp .log
+    """.split()
+)
+SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "CVS", "_darcs"})
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A document file found by the walk."""
+
+    file_path: str  # absolute path: identifies the document
+    source_path: str  # relative to the folder given (a file given directly: its name)
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file passed over on purpose (hidden, VCS, excluded, not a document)."""
+
+    file_path: str
+    source_path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unusable:
+    """A path the walk found but cannot read as a file (dangling link, loop, FIFO …)."""
+
+    file_path: str
+    source_path: str
+    reason: str
+
+
+WalkItem = FileRef | Skipped | Unusable
+
+
+def _matches(patterns: Iterable[str], rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def _inside(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _stat_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno == errno.ENOENT:
+        return "dangling symlink (its target does not exist)"
+    if exc.errno == errno.EACCES:
+        return "permission denied"
+    return f"cannot stat: {exc.strerror or exc}"
+
+
+def walk(
+    paths: Iterable[str],
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    follow_symlinks: bool = False,
+) -> Iterator[WalkItem]:
+    """Every file under the paths, as FileRef, Skipped or Unusable, in a reproducible order."""
+    given = [os.path.abspath(os.path.expanduser(p)) for p in paths]
+    roots = tuple(os.path.realpath(p) for p in given)
+    for path in given:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            reason = "no such file or folder" if exc.errno == errno.ENOENT and not os.path.islink(path) else _stat_reason(exc)
+            yield Unusable(path, os.path.basename(path), reason)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk_folder(os.path.realpath(path), include, exclude, follow_symlinks, roots)
+        else:
+            real = os.path.realpath(path)
+            yield from _classify_file(real, os.path.basename(path), st, include, exclude, explicit=True)
+
+
+def _classify_file(
+    file_path: str, rel: str, st: os.stat_result, include, exclude, explicit: bool = False
+) -> Iterator[WalkItem]:
+    if not stat.S_ISREG(st.st_mode):
+        kind = "FIFO" if stat.S_ISFIFO(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "device"
+        yield Unusable(file_path, rel, f"not a regular file ({kind})")
+        return
+    if not explicit:
+        if include and not _matches(include, rel):
+            yield Skipped(file_path, rel, "not matched by --include")
+            return
+        if exclude and _matches(exclude, rel):
+            yield Skipped(file_path, rel, "matched by --exclude")
+            return
+        suffix = os.path.splitext(rel)[1].lower()
+        if suffix in NOT_DOCUMENT_SUFFIXES:
+            yield Skipped(file_path, rel, f"not a document ({suffix} file)")
+            return
+    yield FileRef(file_path, rel, st.st_size, st.st_mtime_ns)
+
+
+def _walk_folder(root: str, include, exclude, follow_symlinks: bool, roots: tuple[str, ...]) -> Iterator[WalkItem]:
+    visited: set[tuple[int, int]] = set()
+    stack: list[tuple[str, str]] = [(root, "")]
+    while stack:
+        folder, rel_folder = stack.pop()
+        try:
+            folder_stat = os.stat(folder)
+            if (folder_stat.st_dev, folder_stat.st_ino) in visited:
+                yield Unusable(folder, rel_folder or ".", "symlink loop (folder already visited)")
+                continue
+            visited.add((folder_stat.st_dev, folder_stat.st_ino))
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield Unusable(folder, rel_folder or ".", f"cannot list folder: {exc.strerror or exc}")
+            continue
+        subfolders: list[tuple[str, str]] = []
+        for entry in entries:
+            rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+            if entry.name.startswith(".") and not (include and _matches(include, rel)):
+                yield Skipped(entry.path, rel, "hidden file or folder")
+                continue
+            is_link = entry.is_symlink()
+            try:
+                st = os.stat(entry.path)  # follows links
+            except OSError as exc:
+                yield Unusable(entry.path, rel, _stat_reason(exc))
+                continue
+            target = os.path.realpath(entry.path) if is_link else entry.path
+            if is_link and not follow_symlinks and not _inside(target, roots):
+                yield Skipped(entry.path, rel, "symlink leads outside the given folders (use --follow-symlinks)")
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if entry.name in SKIPPED_FOLDERS:
+                    yield Skipped(entry.path, rel, "tooling folder")
+                    continue
+                subfolders.append((target, rel))
+            else:
+                yield from _classify_file(os.path.join(folder, entry.name), rel, st, include, exclude)
+        stack.extend(reversed(subfolders))
+
+
+def read_file(file_path: str, max_bytes: int | None) -> tuple[bytes, str]:
+    """The file's bytes and their SHA-256; StageError('read', …) for what cannot be read."""
+    try:
+        fd = os.open(file_path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise StageError("read", f"cannot open: {exc.strerror or exc}") from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise StageError("read", "not a regular file")
+        if max_bytes is not None and st.st_size > max_bytes:
+            raise StageError(
+                "read", f"file is {st.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (--max-file-mb)"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise StageError("read", f"cannot read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise StageError("read", f"file grew over the {max_bytes / 1e6:.0f} MB limit while being read")
+    return data, hashlib.sha256(data).hexdigest()

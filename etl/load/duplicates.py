@@ -1,0 +1,88 @@
+"""Link near-duplicate copies of one story: duplicate_of_id points at the canonical copy.
+
+The canonical copy is the earliest published (ties: the smallest path, then the smallest id), and the links
+are recomputed over all active documents, so the result does not depend on the order files were loaded in.
+Candidate pairs come from SimHash banding: with at most k differing bits, splitting the 64 bits into k+1
+bands guarantees that near-duplicates share at least one band exactly (pigeonhole).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Engine
+
+from etl.load.schema import documents
+from etl.transform.duplicates import DUPLICATE_MAX_DISTANCE, hamming
+
+BEIJING = timezone(timedelta(hours=8))
+MAX_BUCKET = 5000  # a band shared by more documents than this is template noise, not a story
+
+
+def _order_key(published_at: datetime | None, published_on: date | None, source_path: str, id_: int):
+    if published_at is not None:
+        moment = published_at
+    elif published_on is not None:
+        moment = datetime.combine(published_on, time(0), BEIJING).astimezone(UTC)
+    else:
+        moment = datetime.max.replace(tzinfo=UTC)
+    return (moment, source_path, id_)
+
+
+def _bands(value: int, count: int) -> list[tuple[int, int]]:
+    unsigned = value & 0xFFFF_FFFF_FFFF_FFFF
+    width = 64 // count
+    return [(i, (unsigned >> (i * width)) & ((1 << width) - 1)) for i in range(count)]
+
+
+def canonical_links(rows: list[tuple], max_distance: int = DUPLICATE_MAX_DISTANCE) -> dict[int, int | None]:
+    """rows of (id, simhash, published_at, published_on, source_path) -> id -> canonical id (None if canonical)."""
+    parent = {row[0]: row[0] for row in rows}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    buckets: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for id_, value, *_ in rows:
+        for band in _bands(value, max_distance + 1):
+            buckets.setdefault(band, []).append((id_, value))
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > MAX_BUCKET:
+            continue
+        for i, (a, va) in enumerate(members):
+            for b, vb in members[i + 1 :]:
+                if find(a) != find(b) and hamming(va, vb) <= max_distance:
+                    parent[find(a)] = find(b)
+    groups: dict[int, list[tuple]] = {}
+    for row in rows:
+        groups.setdefault(find(row[0]), []).append(row)
+    links: dict[int, int | None] = {}
+    for members in groups.values():
+        canonical = min(members, key=lambda r: _order_key(r[2], r[3], r[4], r[0]))[0]
+        for row in members:
+            links[row[0]] = None if row[0] == canonical or len(members) == 1 else canonical
+    return links
+
+
+def link_duplicates(engine: Engine) -> int:
+    """Recompute duplicate_of_id for all active documents; returns how many rows changed."""
+    d = documents.c
+    with engine.begin() as conn:
+        rows = conn.execute(
+            select(d.id, d.simhash, d.published_at, d.published_on, d.source_path, d.duplicate_of_id)
+            .where(d.status == "active", d.simhash.is_not(None))
+        ).all()
+        links = canonical_links([tuple(r[:5]) for r in rows])
+        current = {r[0]: r[5] for r in rows}
+        changes = [{"doc_id": i, "duplicate_of_id": c} for i, c in links.items() if current.get(i) != c]
+        # documents that are no longer active or lost their hash cannot be anybody's canonical copy
+        linked = conn.execute(select(d.id).where(d.duplicate_of_id.is_not(None))).scalars()
+        stale = [i for i in linked if i not in links]
+        changes.extend({"doc_id": i, "duplicate_of_id": None} for i in stale)
+        if changes:
+            conn.execute(update(documents).where(d.id == bindparam("doc_id")), changes)
+        return len(changes)

@@ -1,0 +1,320 @@
+"""Write transform outcomes into the database: bulk Core statements, one transaction per batch.
+
+A batch either lands whole or not at all, so a run killed at any moment leaves every document either in
+its previous state or fully replaced, never half-loaded. Sources and agencies are shared rows, upserted
+by name and resolved from an in-memory cache.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from etl.load.schema import (
+    agencies,
+    agency_aliases,
+    document_agencies,
+    documents,
+    failed_files,
+    metrics,
+    sources,
+)
+from etl.load.vocabulary import indicator_codes
+from etl.records import AgencyMention, SourceRef
+from etl.work import Failed, Outcome, Transformed, Unchanged
+
+LIST_SEPARATOR = "; "
+IN_CHUNK = 500  # bound parameters per IN (...) list, well under every driver's limit
+
+
+@dataclass(frozen=True, slots=True)
+class KnownDocument:
+    """What the database knows of a file, enough to decide whether to read it again."""
+
+    id: int
+    source_path: str
+    content_sha256: str
+    size_bytes: int
+    file_mtime_ns: int | None
+    extractor_version: str
+    status: str
+
+
+@dataclass(slots=True)
+class BatchCounts:
+    new: int = 0
+    changed: int = 0
+    reprocessed: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    metrics_written: int = 0
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (source_path, stage, reason)
+
+    def add(self, other: BatchCounts) -> None:
+        for name in ("new", "changed", "reprocessed", "moved", "unchanged", "failed", "metrics_written"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.failures.extend(other.failures)
+
+
+def insert_for(conn: Connection, table):
+    """INSERT with ON CONFLICT support for the connection's dialect."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def chunked(items: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def known_documents(conn: Connection, file_paths: Sequence[str]) -> dict[str, KnownDocument]:
+    """The stored state of the given files, keyed by absolute path."""
+    found: dict[str, KnownDocument] = {}
+    d = documents.c
+    for part in chunked(list(file_paths)):
+        rows = conn.execute(
+            select(d.file_path, d.id, d.source_path, d.content_sha256, d.size_bytes, d.file_mtime_ns,
+                   d.extractor_version, d.status).where(d.file_path.in_(part))
+        )
+        for row in rows:
+            found[row.file_path] = KnownDocument(*row[1:])
+    return found
+
+
+def _joined(values: Iterable[str]) -> str | None:
+    text = LIST_SEPARATOR.join(v for v in values if v)
+    return text or None
+
+
+class Loader:
+    """Writes batches of outcomes for one run; keeps the name -> id caches between batches."""
+
+    def __init__(self, engine: Engine, run_id: int):
+        self.engine = engine
+        self.run_id = run_id
+        self.source_ids: dict[str, int] = {}
+        self.agency_ids: dict[str, int] = {}
+        self.indicator_codes = indicator_codes()
+        self.now = datetime.now(UTC)
+
+    # -- shared rows -------------------------------------------------------------------------------------
+
+    def _source_ids(self, conn: Connection, refs: Iterable[SourceRef | None]) -> None:
+        missing = {r.name: r for r in refs if r is not None and r.name not in self.source_ids}
+        if not missing:
+            return
+        stmt = insert_for(conn, sources).on_conflict_do_nothing(index_elements=["name"])
+        conn.execute(stmt, [{"name": r.name, "kind": r.kind, "run_id": self.run_id} for r in missing.values()])
+        rows = conn.execute(select(sources.c.name, sources.c.id).where(sources.c.name.in_(list(missing))))
+        self.source_ids.update({name: id_ for name, id_ in rows})
+
+    def _agency_ids(self, conn: Connection, mentions: Iterable[AgencyMention]) -> None:
+        missing = {m.name: m for m in mentions if m.name not in self.agency_ids}
+        if not missing:
+            return
+        stmt = insert_for(conn, agencies)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"level": stmt.excluded.level, "region": stmt.excluded.region,
+                  "region_code": stmt.excluded.region_code},
+        )
+        conn.execute(stmt, [
+            {"name": m.name, "level": m.level, "region": m.region, "region_code": m.region_code, "run_id": self.run_id}
+            for m in missing.values()
+        ])
+        rows = conn.execute(select(agencies.c.name, agencies.c.id).where(agencies.c.name.in_(list(missing))))
+        self.agency_ids.update({name: id_ for name, id_ in rows})
+
+    # -- documents ---------------------------------------------------------------------------------------
+
+    def _document_row(self, item: Transformed) -> dict:
+        record, ref = item.record, item.task.ref
+        doc = record.extracted
+        return {
+            "file_path": ref.file_path,
+            "source_path": ref.source_path,
+            "content_sha256": record.content_sha256,
+            "size_bytes": record.size_bytes,
+            "file_mtime_ns": ref.mtime_ns,
+            "format": doc.format,
+            "encoding": doc.encoding,
+            "title": doc.title,
+            "published_at": doc.published_at,
+            "published_offset": doc.published_offset,
+            "published_on": doc.published_on,
+            "doc_number": doc.doc_number,
+            "index_number": doc.index_number,
+            "source_id": self.source_ids.get(doc.source.name) if doc.source else None,
+            "original_source_id": self.source_ids.get(doc.original_source.name) if doc.original_source else None,
+            "editor": doc.editor,
+            "authors": _joined(doc.authors),
+            "categories": _joined(doc.categories),
+            "tags": _joined(doc.tags),
+            "url": doc.url,
+            "body_text": doc.body_text,
+            "on_topic": record.on_topic,
+            "simhash": record.simhash,
+            "extractor_version": record.extractor_version,
+            "status": "active",
+            "removed_at": None,
+            "run_id": self.run_id,
+        }
+
+    def _moved_from(self, conn: Connection, items: list[Transformed]) -> dict[int, int]:
+        """New paths whose bytes belong to a known document whose file is gone: index in items -> doc id."""
+        by_sha: dict[str, list[int]] = {}
+        for index, item in enumerate(items):
+            by_sha.setdefault(item.record.content_sha256, []).append(index)
+        moved: dict[int, int] = {}
+        claimed: set[int] = set()
+        d = documents.c
+        for part in chunked(list(by_sha)):
+            rows = conn.execute(
+                select(d.id, d.file_path, d.status, d.content_sha256).where(d.content_sha256.in_(part)).order_by(d.id)
+            )
+            for id_, path, status, sha in rows:
+                if id_ in claimed or (status == "active" and os.path.exists(path)):
+                    continue
+                waiting = [i for i in by_sha[sha] if i not in moved]
+                if waiting:
+                    moved[waiting[0]] = id_
+                    claimed.add(id_)
+        return moved
+
+    def write(self, outcomes: list[Outcome]) -> BatchCounts:
+        """Write one batch in one transaction."""
+        counts = BatchCounts()
+        with self.engine.begin() as conn:
+            self._write(conn, outcomes, counts)
+        return counts
+
+    def _write(self, conn: Connection, outcomes: list[Outcome], counts: BatchCounts) -> None:
+        transformed = [o for o in outcomes if isinstance(o, Transformed)]
+        self._source_ids(conn, [s for o in transformed for s in (o.record.extracted.source, o.record.extracted.original_source)])
+        self._agency_ids(conn, [m for o in transformed for m in o.record.agencies])
+
+        fresh = [o for o in transformed if o.task.doc_id is None]
+        moved = self._moved_from(conn, fresh) if fresh else {}
+        inserts: list[Transformed] = []
+        updates: list[tuple[int, Transformed]] = []
+        for index, item in enumerate(fresh):
+            if index in moved:
+                updates.append((moved[index], item))
+                counts.moved += 1
+            else:
+                inserts.append(item)
+                counts.new += 1
+        for item in transformed:
+            if item.task.doc_id is not None:
+                updates.append((item.task.doc_id, item))
+                if item.record.content_sha256 == item.task.known_sha256:
+                    counts.reprocessed += 1
+                else:
+                    counts.changed += 1
+
+        doc_ids: list[tuple[int, Transformed]] = []
+        if inserts:
+            rows = [{**self._document_row(o), "first_run_id": self.run_id} for o in inserts]
+            stmt = documents.insert().returning(documents.c.id, sort_by_parameter_order=True)
+            ids = conn.execute(stmt, rows).scalars().all()
+            doc_ids.extend(zip(ids, inserts, strict=True))
+        if updates:
+            ids = [id_ for id_, _ in updates]
+            for part in chunked(ids):
+                conn.execute(delete(metrics).where(metrics.c.document_id.in_(part)))
+                conn.execute(delete(document_agencies).where(document_agencies.c.document_id.in_(part)))
+            rows = [{**self._document_row(o), "doc_id": id_} for id_, o in updates]
+            stmt = update(documents).where(documents.c.id == bindparam("doc_id"))
+            conn.execute(stmt, rows)
+            doc_ids.extend(updates)
+        self._write_children(conn, doc_ids, counts)
+
+        touched = [o for o in outcomes if isinstance(o, Unchanged)]
+        counts.unchanged += len(touched)
+        restat = [
+            {"doc_id": o.task.doc_id, "file_mtime_ns": o.task.ref.mtime_ns, "source_path": o.task.ref.source_path,
+             "size_bytes": o.task.ref.size}
+            for o in touched if o.task.doc_id is not None
+        ]
+        if restat:
+            conn.execute(update(documents).where(documents.c.id == bindparam("doc_id")), restat)
+
+        failures = [o for o in outcomes if isinstance(o, Failed)]
+        if failures:
+            conn.execute(failed_files.insert(), [
+                {"run_id": self.run_id, "file_path": o.task.ref.file_path, "source_path": o.failure.source_path,
+                 "stage": o.failure.stage, "reason": o.failure.reason, "content_sha256": o.failure.content_sha256,
+                 "failed_at": self.now}
+                for o in failures
+            ])
+            counts.failed += len(failures)
+            counts.failures.extend((o.failure.source_path, o.failure.stage, o.failure.reason) for o in failures)
+
+    def _write_children(self, conn: Connection, doc_ids: list[tuple[int, Transformed]], counts: BatchCounts) -> None:
+        links: dict[tuple[int, int, str], dict] = {}
+        aliases: set[tuple[int, str]] = set()
+        metric_rows: list[dict] = []
+        for doc_id, item in doc_ids:
+            for mention in item.record.agencies:
+                agency_id = self.agency_ids[mention.name]
+                key = (doc_id, agency_id, mention.role)
+                if key in links:
+                    links[key]["mention_count"] += mention.mention_count
+                    continue
+                links[key] = {"document_id": doc_id, "agency_id": agency_id, "role": mention.role,
+                              "mention_count": mention.mention_count, "aliases": _joined(mention.aliases),
+                              "run_id": self.run_id}
+                aliases.update((agency_id, alias) for alias in mention.aliases if alias)
+            for m in item.record.metrics:
+                metric_rows.append({
+                    "document_id": doc_id,
+                    "agency_id": self.agency_ids.get(m.agency_name) if m.agency_name else None,
+                    "indicator": m.indicator if m.indicator in self.indicator_codes else None,
+                    "value": m.value, "value_max": m.value_max, "unit": m.unit, "qualifier": m.qualifier,
+                    "raw_text": m.raw_text, "sentence": m.sentence, "char_start": m.char_start,
+                    "char_end": m.char_end, "period_start": m.period_start, "period_end": m.period_end,
+                    "cumulative": m.cumulative, "on_topic": m.on_topic, "run_id": self.run_id,
+                })
+        if links:
+            conn.execute(document_agencies.insert(), list(links.values()))
+        if aliases:
+            stmt = insert_for(conn, agency_aliases).on_conflict_do_nothing(index_elements=["agency_id", "alias"])
+            conn.execute(stmt, [{"agency_id": a, "alias": s, "run_id": self.run_id} for a, s in sorted(aliases)])
+        if metric_rows:
+            conn.execute(metrics.insert(), metric_rows)
+            counts.metrics_written += len(metric_rows)
+
+
+def mark_removed(engine: Engine, folder: str, seen: set[int], run_id: int) -> int:
+    """Mark active documents under folder whose file the walk did not see (by hash of path) as removed."""
+    d = documents.c
+    prefix = folder.rstrip("/") + "/"
+    upper = folder.rstrip("/") + "0"  # '0' sorts right after '/'
+    with engine.begin() as conn:
+        rows = conn.execute(
+            select(d.id, d.file_path).where(d.status == "active", d.file_path >= prefix, d.file_path < upper)
+        ).all()
+        gone = [id_ for id_, path in rows if hash(path) not in seen]
+        for part in chunked(gone):
+            conn.execute(
+                update(documents).where(d.id.in_(part))
+                .values(status="removed", removed_at=datetime.now(UTC), run_id=run_id)
+            )
+    return len(gone)
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            "documents": conn.execute(
+                select(func.count()).select_from(documents).where(documents.c.status == "active")
+            ).scalar_one(),
+            "agencies": conn.execute(select(func.count()).select_from(agencies)).scalar_one(),
+            "metrics": conn.execute(select(func.count()).select_from(metrics)).scalar_one(),
+        }

@@ -1,0 +1,274 @@
+"""The relational schema as SQLAlchemy Core tables: the model that the Alembic migrations must agree with.
+
+Core tables (not ORM classes) because the loader writes in bulk with executemany; nothing here holds state.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+SQLITE_UTC_FORMAT = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d"
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware timestamp stored in UTC.
+
+    PostgreSQL gets TIMESTAMP WITH TIME ZONE; SQLite gets ISO text 'YYYY-MM-DD HH:MM:SS' in UTC, so both
+    databases hold the same values (CONTRACT.md). Values read back are aware datetimes in UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sqlite.DATETIME(storage_format=SQLITE_UTC_FORMAT))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: timestamps must be timezone-aware")
+        value = value.astimezone(UTC).replace(microsecond=0)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than", "at_most", "range")
+LEVELS = ("national", "provincial", "prefectural", "county", "township")
+RUN_STATUSES = ("running", "succeeded", "partial", "failed", "aborted")
+VALUE = Numeric(24, 6, asdecimal=True)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def run_fk(comment: str = "the etl_runs row of the run that last wrote this row (lineage)") -> Column:
+    return Column("run_id", Integer, ForeignKey("etl_runs.id"), nullable=False, index=True, comment=comment)
+
+
+etl_runs = Table(
+    "etl_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="run number, increasing"),
+    Column("started_at", UTCDateTime, nullable=False, comment="when the run started (UTC)"),
+    Column("finished_at", UTCDateTime, comment="when the run ended (UTC); null while running or if killed"),
+    Column("status", String(16), nullable=False,
+           comment="running, succeeded, partial (some files failed), failed, aborted (killed or interrupted)"),
+    Column("paths", Text, nullable=False, comment="the paths the run was given, one per line"),
+    Column("extractor_version", String(64), nullable=False, comment="version of the extract+transform code"),
+    Column("files_seen", Integer, nullable=False, default=0, comment="document files found under the paths"),
+    Column("files_new", Integer, nullable=False, default=0, comment="files loaded for the first time"),
+    Column("files_changed", Integer, nullable=False, default=0, comment="files whose bytes changed and were reloaded"),
+    Column("files_reprocessed", Integer, nullable=False, default=0,
+           comment="unchanged files re-transformed because the extractor changed or --reprocess"),
+    Column("files_moved", Integer, nullable=False, default=0, comment="known files found under a new path"),
+    Column("files_unchanged", Integer, nullable=False, default=0, comment="files skipped as unchanged"),
+    Column("files_failed", Integer, nullable=False, default=0, comment="files recorded in failed_files"),
+    Column("files_skipped", Integer, nullable=False, default=0,
+           comment="files passed over: hidden, VCS, excluded, or not documents"),
+    Column("files_removed", Integer, nullable=False, default=0,
+           comment="documents whose file is gone from a given folder, marked removed"),
+    Column("documents", Integer, nullable=False, default=0, comment="active documents in the database after the run"),
+    Column("agencies", Integer, nullable=False, default=0, comment="agencies in the database after the run"),
+    Column("metrics", Integer, nullable=False, default=0, comment="metrics in the database after the run"),
+    Column("metrics_written", Integer, nullable=False, default=0, comment="metric rows this run inserted"),
+    Column("error", Text, comment="why the run failed or was aborted, one line"),
+    CheckConstraint(_in("status", RUN_STATUSES), name="status"),
+    comment="One row per `etl run`: when, what it was given, what it found and what it wrote.",
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="surrogate key"),
+    Column("name", String(200), nullable=False, unique=True,
+           comment="the outlet or office as it calls itself: 新浪财经, 新华社, 歙县政府办"),
+    Column("kind", String(16), nullable=False, comment="media, wire, government or other"),
+    run_fk(),
+    comment="Publishers: news outlets, wire services and government offices that publish documents.",
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="surrogate key"),
+    Column("file_path", Text, nullable=False, unique=True,
+           comment="absolute path of the file when last loaded: what identifies a document"),
+    Column("source_path", Text, nullable=False, index=True,
+           comment="path relative to the folder given on the command line; a file given directly: its name"),
+    Column("content_sha256", String(64), nullable=False, index=True, comment="SHA-256 of the file's raw bytes"),
+    Column("size_bytes", BigInteger, nullable=False, comment="size of the file in bytes"),
+    Column("file_mtime_ns", BigInteger, comment="modification time of the file (ns since epoch), for the fast path"),
+    Column("format", String(32), nullable=False,
+           comment="detected format: hexo, jekyll, hugo, front_matter, gov_notice, gov_disclosure, markdown, html, text"),
+    Column("encoding", String(32), nullable=False, comment="detected character encoding of the file"),
+    Column("title", Text, comment="title of the document"),
+    Column("published_at", UTCDateTime, index=True,
+           comment="publication time in UTC; only when the document gives a time of day"),
+    Column("published_offset", String(8), comment="UTC offset the publication time was written in, e.g. +08:00"),
+    Column("published_on", Date, index=True,
+           comment="publication date in Beijing time, whenever the document gives a date"),
+    Column("doc_number", String(200), comment="发文字号, e.g. 云医保发〔2022〕6号"),
+    Column("index_number", String(200), comment="索引号 of government information-disclosure pages"),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL"), index=True,
+           comment="publisher of this copy"),
+    Column("original_source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL"), index=True,
+           comment="outlet that first published the story"),
+    Column("duplicate_of_id", Integer, ForeignKey("documents.id", ondelete="SET NULL"), index=True,
+           comment="the canonical copy of the same story (earliest published); null for a canonical copy"),
+    Column("editor", String(200), comment="responsible editor (责任编辑)"),
+    Column("authors", Text, comment="reporters or authors, separated by '; '"),
+    Column("categories", Text, comment="categories given by the publisher, separated by '; '"),
+    Column("tags", Text, comment="tags given by the publisher, separated by '; '"),
+    Column("url", Text, comment="original URL when the file gives one"),
+    Column("body_text", Text, nullable=False, comment="clean readable text of the document, paragraphs kept"),
+    Column("on_topic", Boolean, nullable=False, default=False,
+           comment="whether the document is about medical-insurance fund supervision"),
+    Column("simhash", BigInteger, comment="64-bit SimHash of body_text (signed), for near-duplicate detection"),
+    Column("extractor_version", String(64), nullable=False, comment="version of the code that made this row"),
+    Column("status", String(16), nullable=False, default="active",
+           comment="active, or removed when its file is gone from a folder a run was given"),
+    Column("removed_at", UTCDateTime, comment="when the file was found gone (UTC)"),
+    Column("first_run_id", Integer, ForeignKey("etl_runs.id"), nullable=False, index=True,
+           comment="the run that first loaded this document"),
+    run_fk(),
+    CheckConstraint("status IN ('active', 'removed')", name="status"),
+    CheckConstraint("duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"),
+    comment="One row per document file: metadata and clean text.",
+)
+
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="surrogate key"),
+    Column("name", String(200), nullable=False, unique=True,
+           comment="canonical full name: 国家医疗保障局, 北京市公安局, 歙县医疗保障局"),
+    Column("level", String(16), nullable=False, index=True,
+           comment="national, provincial, prefectural, county or township"),
+    Column("region", String(200), index=True, comment="full region path, e.g. 安徽省黄山市歙县; null for national bodies"),
+    Column("region_code", String(6), comment="six-digit administrative division code of the region"),
+    run_fk(),
+    CheckConstraint(_in("level", LEVELS), name="level"),
+    comment="Government bodies, each under one canonical name, with level and region.",
+)
+
+agency_aliases = Table(
+    "agency_aliases",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="surrogate key"),
+    Column("agency_id", Integer, ForeignKey("agencies.id", ondelete="CASCADE"), nullable=False, index=True,
+           comment="the agency this surface form resolved to"),
+    Column("alias", String(200), nullable=False, index=True, comment="a surface form met in a document: 国家医保局, 市公安局"),
+    run_fk(),
+    UniqueConstraint("agency_id", "alias"),
+    comment="Surface forms that documents use for an agency, so a user can see why a mention resolved as it did.",
+)
+
+document_agencies = Table(
+    "document_agencies",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True,
+           comment="the document"),
+    Column("agency_id", Integer, ForeignKey("agencies.id", ondelete="CASCADE"), nullable=False, index=True,
+           comment="the agency it names"),
+    Column("role", String(16), nullable=False, comment="issuer, publisher or mentioned"),
+    Column("mention_count", Integer, nullable=False, default=1, comment="how many times the document names it"),
+    Column("aliases", Text, comment="surface forms used in this document, separated by '; '"),
+    run_fk(),
+    PrimaryKeyConstraint("document_id", "agency_id", "role"),
+    comment="Which agencies each document names, and in what role.",
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="surrogate key"),
+    Column("code", String(64), nullable=False, unique=True, comment="stable code, e.g. funds_recovered"),
+    Column("label_zh", String(200), nullable=False, comment="Chinese label"),
+    Column("label_en", String(200), nullable=False, comment="English label"),
+    Column("measures", String(16), nullable=False, comment="money or count"),
+    Column("typical_cues", Text, comment="words around a figure that signal this indicator, separated by ';'"),
+    comment="Vocabulary of metric indicators (reference data).",
+)
+
+metrics = Table(
+    "metrics",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="surrogate key"),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True,
+           comment="the document the figure was reported in"),
+    Column("agency_id", Integer, ForeignKey("agencies.id", ondelete="SET NULL"), index=True,
+           comment="the agency the figure belongs to (subject of its clause, else the document's main agency)"),
+    Column("indicator", String(64), ForeignKey("indicators.code"), index=True,
+           comment="indicator code from the vocabulary; null where none fits"),
+    Column("value", VALUE, nullable=False, comment="value in base units (yuan for CNY; 5.2 for 5.2%)"),
+    Column("value_max", VALUE, comment="upper bound of a range, else null"),
+    Column("unit", String(16), nullable=False, comment="CNY, another ISO currency code, %, or the measure word (起, 家 …)"),
+    Column("qualifier", String(16), nullable=False,
+           comment="exact, approx, more_than, at_least, less_than, at_most or range"),
+    Column("raw_text", Text, nullable=False, comment="the figure as written"),
+    Column("sentence", Text, nullable=False, comment="the sentence it was found in"),
+    Column("char_start", Integer, comment="offset of raw_text in documents.body_text; null if only in the title"),
+    Column("char_end", Integer, comment="end offset of raw_text in documents.body_text"),
+    Column("period_start", Date, index=True, comment="first day of the period the figure covers, if stated"),
+    Column("period_end", Date, index=True, comment="last day of the period (an as-of figure has only this)"),
+    Column("cumulative", Boolean, nullable=False, default=False,
+           comment="a running total (累计, 以来): do not add it to its own parts"),
+    Column("on_topic", Boolean, nullable=False, comment="whether the figure is about medical-insurance supervision"),
+    run_fk(),
+    CheckConstraint(_in("qualifier", QUALIFIERS), name="qualifier"),
+    comment="One row per distinct reported figure in a document, with its evidence.",
+)
+
+failed_files = Table(
+    "failed_files",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="surrogate key"),
+    Column("run_id", Integer, ForeignKey("etl_runs.id"), nullable=False, index=True, comment="the run that met the failure"),
+    Column("file_path", Text, nullable=False, comment="absolute path of the file"),
+    Column("source_path", Text, nullable=False, comment="path relative to the folder given on the command line"),
+    Column("stage", String(16), nullable=False, comment="walk, read, decode, parse, transform or load"),
+    Column("reason", Text, nullable=False, comment="why, in one line"),
+    Column("content_sha256", String(64), comment="SHA-256 of the bytes, when they could be read"),
+    Column("failed_at", UTCDateTime, nullable=False, index=True, comment="when (UTC)"),
+    comment="Files that could not become documents in a run, and why. The run goes on without them.",
+)
+
+Index("ix_metrics_indicator_period", metrics.c.indicator, metrics.c.period_end)

@@ -1,0 +1,244 @@
+"""`etl run`: walk -> plan (what changed) -> extract+transform in workers -> load in batches -> finish.
+
+Memory stays flat: files stream from the walk in chunks, each chunk's stored state is fetched with one
+query, and only a bounded window of batches is in flight. Unchanged files (same size, mtime and extractor
+version) are not even read.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from etl.config import masked, resolve_url
+from etl.executor import make_executor
+from etl.extract.files import FileRef, Skipped, Unusable, walk
+from etl.load import migrate
+from etl.load.db import make_engine
+from etl.load.duplicates import link_duplicates
+from etl.load.loader import BatchCounts, Loader, known_documents, mark_removed, table_counts
+from etl.load.lock import writer_lock
+from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
+from etl.records import Failure
+from etl.version import extractor_version
+from etl.work import Failed, Task
+
+PLAN_CHUNK = 512  # files whose stored state is fetched with one query
+TASKS_PER_BATCH = 16  # files a worker handles per round trip
+LOAD_BATCH_DOCUMENTS = 256  # documents written per transaction
+
+
+@dataclass(slots=True)
+class RunOptions:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    reprocess: bool = False
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    executor: str = "local"
+    max_file_bytes: int | None = 20 * 1024 * 1024
+    follow_symlinks: bool = False
+    lock_wait_seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: int
+    status: str
+    database: str
+    files_seen: int = 0
+    files_new: int = 0
+    files_changed: int = 0
+    files_reprocessed: int = 0
+    files_moved: int = 0
+    files_unchanged: int = 0
+    files_failed: int = 0
+    files_skipped: int = 0
+    files_removed: int = 0
+    documents: int = 0
+    agencies: int = 0
+    metrics: int = 0
+    metrics_written: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+Progress = Callable[[int], None]
+
+
+class _Planner:
+    """Turns walked files into tasks, counting what the walk passed over."""
+
+    def __init__(self, engine, options: RunOptions, version: str):
+        self.engine = engine
+        self.options = options
+        self.version = version
+        self.seen_hashes: set[int] = set()
+        self.skipped = 0
+        self.seen = 0
+        self.unchanged = 0
+        self.unusable: list[Failed] = []
+
+    def tasks(self, paths: list[str]) -> Iterator[Task]:
+        chunk: list[FileRef] = []
+        for item in walk(paths, self.options.include, self.options.exclude, self.options.follow_symlinks):
+            if isinstance(item, Skipped):
+                self.skipped += 1
+                self.seen_hashes.add(hash(item.file_path))
+            elif isinstance(item, Unusable):
+                self.seen += 1
+                self.seen_hashes.add(hash(item.file_path))
+                ref = FileRef(item.file_path, item.source_path, 0, 0)
+                self.unusable.append(Failed(Task(ref, None, None, False), Failure(item.source_path, "walk", item.reason)))
+            else:
+                self.seen += 1
+                self.seen_hashes.add(hash(item.file_path))
+                chunk.append(item)
+                if len(chunk) >= PLAN_CHUNK:
+                    yield from self._plan(chunk)
+                    chunk = []
+        if chunk:
+            yield from self._plan(chunk)
+
+    def _plan(self, refs: list[FileRef]) -> Iterator[Task]:
+        with self.engine.connect() as conn:
+            known = known_documents(conn, [r.file_path for r in refs])
+        for ref in refs:
+            doc = known.get(ref.file_path)
+            if doc is None:
+                yield Task(ref, None, None, False)
+                continue
+            stale = self.options.reprocess or doc.extractor_version != self.version or doc.status != "active"
+            same_stat = doc.size_bytes == ref.size and doc.file_mtime_ns == ref.mtime_ns
+            if same_stat and not stale and doc.source_path == ref.source_path:
+                self.unchanged += 1  # the fast path: not even read
+                continue
+            yield Task(ref, doc.id, doc.content_sha256, stale)
+
+
+def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    batch: list[Task] = []
+    for task in tasks:
+        batch.append(task)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _folders(paths: list[str]) -> list[str]:
+    return [os.path.realpath(p) for p in paths if os.path.isdir(p)]
+
+
+def run(
+    paths: list[str] | None = None,
+    db_url: str | None = None,
+    options: RunOptions | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Extract, transform and load every document under paths into the database at db_url.
+
+    Migrates the database to head first. Raises LockBusy if another run is writing to the database.
+    """
+    started = time.monotonic()
+    paths = list(paths or ["seeds"])
+    options = options or RunOptions()
+    url = resolve_url(db_url)
+    engine = make_engine(url)
+    version = extractor_version()
+    try:
+        with writer_lock(engine, options.lock_wait_seconds):
+            migrate.upgrade(engine)
+            abort_stale_runs(engine)
+            sync_vocabulary(engine)
+            run_id = start_run(engine, [os.path.abspath(p) for p in paths], version)
+            summary = RunSummary(run_id=run_id, status="running", database=masked(url))
+            try:
+                _execute(engine, run_id, paths, options, version, summary, progress)
+            except BaseException as exc:
+                reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+                summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
+                try:
+                    finish_run(engine, run_id, summary.status, _counts(summary), reason.splitlines()[0][:500])
+                except Exception:  # the database itself may be gone; the next run marks the row aborted
+                    pass
+                raise
+            summary.status = "partial" if summary.files_failed else "succeeded"
+            summary.seconds = round(time.monotonic() - started, 3)
+            finish_run(engine, run_id, summary.status, _counts(summary))
+            return summary
+    finally:
+        engine.dispose()
+
+
+def _counts(summary: RunSummary) -> dict[str, int]:
+    return {k: v for k, v in summary.as_dict().items() if isinstance(v, int) and k != "run_id"}
+
+
+def _execute(engine, run_id: int, paths: list[str], options: RunOptions, version: str,
+             summary: RunSummary, progress: Progress | None) -> None:
+    planner = _Planner(engine, options, version)
+    loader = Loader(engine, run_id)
+    totals = BatchCounts()
+    executor = make_executor(options.executor, options.workers, options.max_file_bytes)
+    pending: list = []
+    pending_docs = 0
+    try:
+        for outcomes in executor.map_batches(_batched(planner.tasks(paths), TASKS_PER_BATCH)):
+            pending.extend(outcomes)
+            pending_docs += len(outcomes)
+            if planner.unusable:
+                pending.extend(planner.unusable)
+                planner.unusable = []
+            if pending_docs >= LOAD_BATCH_DOCUMENTS:
+                totals.add(loader.write(pending))
+                if progress:
+                    progress(len(pending))
+                pending, pending_docs = [], 0
+        pending.extend(planner.unusable)
+        if pending:
+            totals.add(loader.write(pending))
+            if progress:
+                progress(len(pending))
+    finally:
+        executor.close()
+
+    removed = 0
+    for folder in _folders(paths):
+        removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
+    if totals.new or totals.changed or totals.moved or totals.reprocessed or removed:
+        link_duplicates(engine)
+    summary.files_seen = planner.seen
+    summary.files_skipped = planner.skipped
+    summary.files_unchanged = planner.unchanged + totals.unchanged
+    summary.files_new = totals.new
+    summary.files_changed = totals.changed
+    summary.files_reprocessed = totals.reprocessed
+    summary.files_moved = totals.moved
+    summary.files_failed = totals.failed
+    summary.files_removed = removed
+    summary.metrics_written = totals.metrics_written
+    summary.failures = totals.failures
+    for key, value in table_counts(engine).items():
+        setattr(summary, key, value)
+
+
+def print_progress_to(stream=sys.stderr) -> Progress:
+    """Plain progress lines for logs (the CLI uses a bar on a terminal)."""
+    done = 0
+    last = time.monotonic()
+
+    def report(count: int) -> None:
+        nonlocal done, last
+        done += count
+        if time.monotonic() - last >= 2.0:
+            print(f"processed {done} files", file=stream, flush=True)
+            last = time.monotonic()
+
+    return report
