@@ -189,6 +189,15 @@ def db_current(db_url) -> None:
     click.echo(f"{masked(engine.url)}: current {current or 'base'}, head {head} ({state})")
 
 
+def _register_extensions() -> None:
+    from etl.cli_reporting import register
+
+    register(cli, db_group)
+
+
+_register_extensions()
+
+
 def main() -> None:
     cli(prog_name="etl")
 

@@ -21,6 +21,7 @@ from etl.load.db import make_engine
 from etl.load.duplicates import link_duplicates
 from etl.load.loader import BatchCounts, Loader, known_documents, mark_removed, table_counts
 from etl.load.lock import writer_lock
+from etl.load.postload import after_load
 from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
 from etl.records import Failure
 from etl.version import extractor_version
@@ -214,6 +215,7 @@ def _execute(engine, run_id: int, paths: list[str], options: RunOptions, version
         removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
     if totals.new or totals.changed or totals.moved or totals.reprocessed or removed:
         link_duplicates(engine)
+        after_load(engine, run_id)
     summary.files_seen = planner.seen
     summary.files_skipped = planner.skipped
     summary.files_unchanged = planner.unchanged + totals.unchanged
