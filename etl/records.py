@@ -43,6 +43,8 @@ class ExtractedDocument:
     cc: tuple[str, ...] = ()  # 抄送 recipients as written
     dateline: str | None = None  # place of a dateline (新华社北京12月8日电 -> 北京)
     body_text: str = ""
+    adopted_on: date | None = None  # laws: date of adoption (通过/批准/修正/修订) as written in the header
+    effective_on: date | None = None  # laws: date of entry into force (施行)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,134 @@
+"""Dates and times as documents write them -> (UTC instant, offset as written, Beijing calendar day).
+
+The contract: a time with no offset is Beijing time; ``published_at`` exists only when a time of day is
+given; ``published_on`` is the calendar day in Beijing whenever a date is given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+# China has had one fixed offset without daylight saving since 1991; every date we read is later than that,
+# so a fixed offset is exact and needs no tz database on the machine.
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedWhen:
+    """A moment or a day read from text."""
+
+    published_at: datetime | None  # aware, UTC; None for a date-only value
+    published_offset: str | None  # "+08:00", "+00:00" … as written (naive times count as "+08:00")
+    published_on: date  # calendar day in Beijing
+
+
+_ISO_LIKE = re.compile(
+    r"""^\s*(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})
+    (?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?
+    \s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$""",
+    re.X,
+)
+_CHINESE = re.compile(
+    r"""(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]
+    (?:\s*(?:上午|下午|晚上|凌晨)?\s*(?P<H>\d{1,2})\s*[:：时点]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?)?""",
+    re.X,
+)
+# A date inside running text, e.g. "发布时间:2025-10-28 11:06" or "2018年11月23日".
+_NUMERIC_IN_TEXT = re.compile(
+    r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"
+    r"(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+
+
+def _offset_text(offset: timedelta) -> str:
+    total_minutes = int(offset.total_seconds() // 60)
+    sign = "+" if total_minutes >= 0 else "-"
+    hours, minutes = divmod(abs(total_minutes), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _parse_tz(text: str | None) -> timezone | None:
+    if not text:
+        return None
+    if text in ("Z", "UTC", "GMT"):
+        return UTC
+    digits = text[1:].replace(":", "")
+    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return timezone(-delta if text[0] == "-" else delta)
+
+
+def _from_parts(parts: dict[str, str | None], tz: timezone | None) -> ParsedWhen | None:
+    """Build a ParsedWhen from regex groups; None when the numbers do not make a real date."""
+    try:
+        day = date(int(parts["y"] or 0), int(parts["m"] or 0), int(parts["d"] or 0))
+    except ValueError:
+        return None
+    if parts.get("H") is None:
+        return ParsedWhen(None, None, day)
+    try:
+        local = datetime(day.year, day.month, day.day, int(parts["H"] or 0), int(parts["M"] or 0),
+                         int(parts.get("S") or 0), tzinfo=tz or BEIJING)
+    except ValueError:
+        return ParsedWhen(None, None, day)
+    return from_datetime(local)
+
+
+def from_datetime(moment: datetime) -> ParsedWhen:
+    """An aware or naive (= Beijing) datetime -> ParsedWhen."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BEIJING)
+    offset = moment.utcoffset() or timedelta(0)
+    return ParsedWhen(moment.astimezone(UTC), _offset_text(offset), moment.astimezone(BEIJING).date())
+
+
+def parse_when(value: object) -> ParsedWhen | None:
+    """A front-matter or header value -> ParsedWhen; None when it is not a date.
+
+    Accepts RFC 2822 ("Wed, 08 Dec 2021 14:00:30 GMT"), ISO-like ("2022-01-14 16:01:18 +0800",
+    "2018-11-23T15:02:26+08:00", "2021-12-01"), Chinese ("2025年10月28日", "2025年10月28日 11:06"),
+    and date/datetime objects.
+    """
+    if isinstance(value, datetime):
+        return from_datetime(value)
+    if isinstance(value, date):
+        return ParsedWhen(None, None, value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    match = _ISO_LIKE.match(text)
+    if match:
+        return _from_parts(match.groupdict(), _parse_tz(match.group("tz")))
+    if text[:3].isalpha() or re.match(r"^\d{1,2} [A-Za-z]{3} \d{4}", text):
+        try:
+            return from_datetime(parsedate_to_datetime(text))
+        except (TypeError, ValueError, IndexError):
+            return None
+    match = _CHINESE.search(text)
+    if match:
+        return _from_parts(match.groupdict(), None)
+    return None
+
+
+def find_when(text: str) -> ParsedWhen | None:
+    """The first date (with its time, if any) written anywhere inside a line of text."""
+    for pattern in (_CHINESE, _NUMERIC_IN_TEXT):
+        match = pattern.search(text)
+        if match:
+            found = _from_parts(match.groupdict(), None)
+            if found:
+                return found
+    return None
+
+
+def find_chinese_date(text: str) -> date | None:
+    """A date written as 2001年8月18日 at the start of a line (law headers, signature lines)."""
+    match = _CHINESE.match(text.strip())
+    if not match:
+        return None
+    found = _from_parts({**match.groupdict(), "H": None}, None)
+    return found.published_on if found else None

@@ -1,0 +1,181 @@
+"""Read one file's bytes into an ExtractedDocument: the single entry point the pipeline calls."""
+
+from __future__ import annotations
+
+import re
+
+from etl.extract.dates import find_when, parse_when
+from etl.extract.decode import detect_and_decode, normalise_text, trim_line_edges
+from etl.extract.formats import (
+    body_is_html,
+    detect_plain_format,
+    front_matter_format,
+    is_law_header,
+    split_front_matter,
+)
+from etl.extract.html_text import html_to_text
+from etl.extract.markdown_text import first_autolink, inline_links_to_text, markdown_to_text
+from etl.extract.metadata import (
+    Fields,
+    read_bylines,
+    read_disclosure,
+    read_front_matter,
+    read_law,
+    read_notice,
+)
+from etl.records import ExtractedDocument, StageError
+
+_SITE_SUFFIX = re.compile(r"\s*(?:[-|｜_–—]\s*[^-|｜_–—]{1,40})$")
+
+
+def extract_document(data: bytes, source_path: str, *, max_bytes: int | None = None) -> ExtractedDocument:
+    """Decode, detect the format, read metadata and clean the body.
+
+    Raises StageError (stage read, decode or parse) for input it cannot turn into a document, and
+    nothing else: an unexpected error becomes StageError("parse", …) so one odd file never stops a run.
+    """
+    if max_bytes is not None and len(data) > max_bytes:
+        raise StageError("read", f"file is {_megabytes(len(data))} MB, over the {_megabytes(max_bytes)} MB limit")
+    if not data.strip():
+        raise StageError("read", "empty file")
+    try:
+        return _extract(data)
+    except StageError:
+        raise
+    except RecursionError:
+        raise StageError("parse", "markup nested too deeply to read") from None
+    except Exception as exc:  # noqa: BLE001 - the contract: never crash the run on one file
+        raise StageError("parse", f"unexpected {type(exc).__name__}: {str(exc)[:120]}") from exc
+
+
+def _megabytes(size: int) -> str:
+    value = size / 1_000_000
+    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+
+
+def _extract(data: bytes) -> ExtractedDocument:
+    raw_text, encoding = detect_and_decode(data)
+    text = normalise_text(raw_text)
+    if not text.strip():
+        raise StageError("read", "empty file (only whitespace)")
+    front = split_front_matter(text)
+    if front is not None:
+        fmt = front_matter_format(front)
+        if fmt == "markdown":
+            found = read_law(front.body)
+            found.title = found.title or _title_field(front.fields)
+            found.body, _ = markdown_to_text(found.body)
+        else:
+            found = read_front_matter(front.fields, fmt)
+            _fill_body(found, front.body)
+        if not found.body and not found.title:
+            raise StageError("parse", "front matter only, no text (a section index page, not a document)")
+    else:
+        fmt = detect_plain_format(text)
+        found = _read_plain(text, fmt)
+    if not found.body.strip() and not found.title:
+        raise StageError("parse", "no readable text")
+    return _to_record(found, fmt, encoding)
+
+
+def _title_field(fields: dict[str, object]) -> str | None:
+    title = fields.get("title")
+    return str(title).strip() or None if title else None
+
+
+def _fill_body(found: Fields, body: str) -> None:
+    """Clean a post body (HTML or Markdown) and read bylines out of it."""
+    found.url = found.url or first_autolink(body)
+    if body_is_html(body):
+        cleaned = html_to_text(inline_links_to_text(body))
+        found.body, editor = cleaned.text, cleaned.editor
+    else:
+        found.body, editor = markdown_to_text(body)
+    found.editor = found.editor or editor
+    read_bylines(found.body, found)
+
+
+def _read_plain(text: str, fmt: str) -> Fields:
+    if fmt == "gov_disclosure":
+        found = read_disclosure(text)
+    elif fmt == "gov_notice":
+        found = read_notice(text)
+    elif fmt == "html":
+        return _read_html_page(text)
+    elif fmt == "markdown" and is_law_header(text):
+        found = read_law(text)
+        found.body, _ = markdown_to_text(found.body)
+        return found
+    elif fmt == "markdown":
+        found = Fields()
+        heading = re.search(r"^#[ \t]+(.+)$", text, re.M)
+        found.title = heading.group(1).strip() if heading else None
+        found.body, found.editor = markdown_to_text(text)
+        read_bylines(found.body, found)
+        return found
+    else:
+        found = Fields()
+        lines = [line for line in text.split("\n") if line.strip()]
+        if lines and len(lines[0]) <= 80:
+            found.title = lines[0].strip()
+        for line in lines[1:4]:
+            found.when = find_when(line) if len(line) <= 60 else None
+            if found.when:
+                break
+        found.body = text
+        read_bylines(found.body, found)
+    found.body = trim_line_edges(found.body)
+    return found
+
+
+def _read_html_page(html: str) -> Fields:
+    """A whole HTML page: title from <h1> or <title>, date from meta tags or the article header."""
+    page = html_to_text(html, whole_page=True)
+    found = Fields(body=page.text, editor=page.editor)
+    title = page.meta.get("og:title") or page.title
+    if page.h1 and (not title or title.startswith(page.h1)):
+        title = page.h1
+    elif title:
+        title = _SITE_SUFFIX.sub("", title) or title
+    found.title = title
+    for key in ("article:published_time", "pubdate", "publishdate", "date", "dc.date", "publish_time"):
+        if page.meta.get(key):
+            found.when = parse_when(page.meta[key]) or find_when(page.meta[key])
+            if found.when:
+                break
+    if found.when is None and page.header_text:
+        found.when = find_when(page.header_text)
+    keywords = page.meta.get("keywords")
+    if keywords:
+        found.tags = [word for word in re.split(r"\s*[,，]\s*", keywords) if word]
+    found.url = page.meta.get("og:url")
+    read_bylines(found.body, found)
+    return found
+
+
+def _to_record(found: Fields, fmt: str, encoding: str) -> ExtractedDocument:
+    when = found.when
+    return ExtractedDocument(
+        format=fmt,
+        encoding=encoding,
+        title=re.sub(r"\s+", " ", found.title).strip() if found.title else None,
+        published_at=when.published_at if when else None,
+        published_offset=when.published_offset if when else None,
+        published_on=when.published_on if when else None,
+        source=found.source,
+        original_source=found.original_source,
+        doc_number=found.doc_number,
+        index_number=found.index_number,
+        editor=found.editor,
+        authors=tuple(found.authors),
+        categories=tuple(found.categories),
+        tags=tuple(found.tags),
+        url=found.url,
+        issuers=tuple(found.issuers),
+        publisher_agency=found.publisher_agency,
+        cc=tuple(found.cc),
+        dateline=found.dateline,
+        adopted_on=found.adopted_on,
+        effective_on=found.effective_on,
+        body_text=trim_line_edges(found.body).strip(),
+    )

@@ -1,0 +1,189 @@
+"""HTML (a whole page or a post body) -> text a person can read, plus the editor line and page metadata.
+
+Parsed once with lxml (much faster than bs4's Python tree) and walked once. Advertising comments are cut
+out of the markup before parsing, because an ``<!--article_adlist[`` that is never closed would otherwise
+swallow the rest of the page as one comment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from etl.extract.boilerplate import is_boilerplate_line
+
+# Sina wraps lists of related-article ads in these comments; some copies lose the closing half.
+_ADLIST_CLOSED = re.compile(r"<!--\s*article_adlist\[.*?\]\s*article_adlist\s*-->", re.S)
+_ADLIST_UNCLOSED = re.compile(r"<!--\s*article_adlist\[[^\n]*")
+_DROP_TAGS = frozenset({
+    "script", "style", "noscript", "iframe", "form", "button", "nav", "aside", "svg", "video", "audio",
+    "img", "select", "input", "textarea", "head", "title", "meta", "link", "object", "embed", "canvas",
+})
+_BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "header", "footer", "blockquote", "pre", "ul", "ol", "li",
+    "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "figure", "figcaption", "center", "address", "hr",
+})
+_CELL_TAGS = frozenset({"td", "th"})
+# class/id words of page furniture: QR and app promotion, share bars, navigation, comments, ads.
+_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(?:appendqr\w*|qr\w*|share\w*|social|app-?promo\w*|download\w*|comments?|breadcrumbs?|"
+    r"navbar|nav|menu\w*|sidebar|related\w*|recommend\w*|copyright|ads?|advert\w*|adlist|toolbar|"
+    r"pagination|pager|post-meta|post-footer|footer|top-wrapper)(?:$|[\s_-])",
+    re.I,
+)
+_EDITOR_LINE = re.compile(r"^[（(\[【]?\s*责任编辑\s*[:：]\s*(?P<name>[^）)\]】]*)[）)\]】]?\s*$")
+_EDITOR_CODE = re.compile(r"\s+[A-Z]{1,4}\d{2,}$")  # Sina's staff code after the name: "刘万里 SF014"
+_SPACE_RUN = re.compile(r"[ \t\r\n\f\v\u00a0]+")
+
+
+@dataclass(slots=True)
+class HtmlText:
+    """What the HTML gave: clean text, the editor, and page-level metadata (for whole pages)."""
+
+    text: str
+    editor: str | None = None
+    title: str | None = None
+    h1: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    header_text: str = ""  # text of the article header (dates, categories) before it was dropped
+
+
+def strip_ad_comments(html: str) -> str:
+    """Remove Sina's advertising-list comments, closed or not."""
+    if "article_adlist" not in html:
+        return html
+    return _ADLIST_UNCLOSED.sub("", _ADLIST_CLOSED.sub("", html))
+
+
+def editor_from_line(line: str) -> str | None:
+    """"责任编辑：刘万里 SF014" -> "刘万里"; None when the line is not an editor line."""
+    match = _EDITOR_LINE.match(line.strip())
+    if not match:
+        return None
+    name = _EDITOR_CODE.sub("", match.group("name").strip())
+    return name or None
+
+
+def _is_furniture(element: etree._Element) -> bool:
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return bool(marks.strip()) and bool(_FURNITURE.search(marks))
+
+
+class _Walker:
+    """One pass over the tree that writes text pieces and notes the editor."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.editor: str | None = None
+        self.header_text = ""
+
+    def block_break(self) -> None:
+        self.pieces.append("\n\n")
+
+    def walk(self, element: etree._Element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not tag or tag in _DROP_TAGS or _is_furniture(element):
+            return  # comments, processing instructions, dropped tags: their text goes, the tail stays
+        element_id = element.get("id") or ""
+        if element_id.startswith("quote_"):
+            return  # live stock quote next to a ticker link
+        if "editor" in (element.get("class") or ""):
+            self.editor = self.editor or editor_from_line(element.text_content())
+            return
+        if tag == "header" and self.pieces == []:
+            self.header_text = element.text_content()
+        is_block = tag in _BLOCK_TAGS
+        if is_block:
+            self.block_break()
+        if tag == "br":
+            self.pieces.append("\n")
+        elif tag in _CELL_TAGS:
+            self.pieces.append(" | ")
+        if element.text:
+            self.pieces.append(element.text if tag == "pre" else _SPACE_RUN.sub(" ", element.text))
+        for child in element:
+            self.walk(child)
+            if child.tail:
+                self.pieces.append(_SPACE_RUN.sub(" ", child.tail))
+        if is_block:
+            self.block_break()
+
+
+def _clean_lines(raw: str, walker: _Walker) -> str:
+    """Trim lines, drop boilerplate and editor lines, keep paragraph breaks (one blank line)."""
+    paragraphs: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", raw):
+        lines = []
+        for line in paragraph.split("\n"):
+            line = line.strip(" \t\u3000\u00a0|")
+            if not line:
+                continue
+            editor = editor_from_line(line)
+            if editor is not None:
+                walker.editor = walker.editor or editor
+                continue
+            if is_boilerplate_line(line):
+                continue
+            lines.append(line)
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _page_meta(root: etree._Element) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for element in root.iter("meta"):
+        key = (element.get("name") or element.get("property") or element.get("itemprop") or "").lower()
+        value = (element.get("content") or "").strip()
+        if key and value and key not in meta:
+            meta[key] = value
+    return meta
+
+
+def _pick_content(root: etree._Element) -> etree._Element:
+    """The article itself when the page marks it (``<article>``, role=main, #content), else ``<body>``."""
+    for xpath in ("//article", "//*[@role='main']", "//main", "//*[@id='artibody']", "//*[@id='content']"):
+        found = root.xpath(xpath)
+        if found:
+            return max(found, key=lambda element: len(element.text_content()))
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def html_to_text(html: str, *, whole_page: bool = False) -> HtmlText:
+    """Clean text of a post body (whole_page=False) or of a page's article (whole_page=True)."""
+    html = strip_ad_comments(html)
+    if not html.strip():
+        return HtmlText("")
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return HtmlText("")
+    result = HtmlText("")
+    content = root
+    if whole_page:
+        result.meta = _page_meta(root)
+        title_element = root.find(".//title")
+        if title_element is not None and title_element.text:
+            result.title = _SPACE_RUN.sub(" ", title_element.text).strip() or None
+        content = _pick_content(root)
+        h1 = content.find(".//h1")
+        if h1 is None:
+            h1 = root.find(".//h1")
+        if h1 is not None:
+            result.h1 = _SPACE_RUN.sub(" ", h1.text_content()).strip() or None
+    walker = _Walker()
+    if whole_page:
+        headers = content.xpath(".//header")
+        if headers:
+            result.header_text = _SPACE_RUN.sub(" ", headers[0].text_content())
+            headers[0].drop_tree()
+    walker.walk(content)
+    result.text = _clean_lines("".join(walker.pieces), walker)
+    result.editor = walker.editor
+    result.header_text = result.header_text or walker.header_text
+    return result
