@@ -145,6 +145,29 @@ def inspect_command(file) -> None:
     click.echo(json.dumps(to_jsonable(record), ensure_ascii=False, indent=2))
 
 
+@cli.command("show")
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per section.")
+def show_command(db_url, limit) -> None:
+    """Show what the database holds: documents, metrics by indicator, agencies by level, failures."""
+    from etl.load.db import make_engine
+    from etl.show import overview
+
+    engine = make_engine(db_url)
+    sections = overview(engine, limit)
+    click.echo("documents (id, date, source, metrics, title):")
+    for id_, day, source, count, title in sections["documents"]:
+        click.echo(f"  {id_:>5}  {day or '':10}  {source or '-':12}  {count:>3}  {title or ''}")
+    click.echo("on-topic metrics by indicator (indicator, unit, rows, sum of values):")
+    for indicator, unit, count, total in sections["metrics_by_indicator"]:
+        click.echo(f"  {indicator or '(none)':32} {unit:6} {count:>5}  {float(total or 0):,.0f}")
+    click.echo("agencies by level: " + ", ".join(f"{lvl} {n}" for lvl, n in sections["agencies_by_level"]))
+    if sections["recent_failures"]:
+        click.echo("recent failures:")
+        for path, stage, reason in sections["recent_failures"]:
+            click.echo(f"  {path}  [{stage}] {reason}")
+
+
 @cli.group("db")
 def db_group() -> None:
     """Schema migrations (Alembic). `alembic upgrade head` works too."""
