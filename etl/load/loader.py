@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from etl.load.bulk import bulk_insert
 from etl.load.schema import (
     agencies,
     agency_aliases,
@@ -282,12 +283,12 @@ class Loader:
                     "cumulative": m.cumulative, "on_topic": m.on_topic, "run_id": self.run_id,
                 })
         if links:
-            conn.execute(document_agencies.insert(), list(links.values()))
+            bulk_insert(conn, document_agencies, list(links.values()))
         if aliases:
             stmt = insert_for(conn, agency_aliases).on_conflict_do_nothing(index_elements=["agency_id", "alias"])
             conn.execute(stmt, [{"agency_id": a, "alias": s, "run_id": self.run_id} for a, s in sorted(aliases)])
         if metric_rows:
-            conn.execute(metrics.insert(), metric_rows)
+            bulk_insert(conn, metrics, metric_rows)
             counts.metrics_written += len(metric_rows)
 
 
