@@ -16,7 +16,7 @@ _BOILERPLATE_PATTERNS: tuple[str, ...] = (
     r"(?:点击|点此)(?:进入|查看|阅读).{0,20}",
     r"(?:上一篇|下一篇)[:：].{0,80}",
     r"(?:打印本页|关闭窗口|收藏本页|加入收藏|字号[:：]?\s*大\s*中\s*小)(?:\s*[|｜]?\s*\S{0,6})*",
-    r"\S{0,10}收藏到\s*AliceBox",  # Wind's app bookmark prompt in the daily briefings
+    r".{0,20}收藏到\s*AliceBox",  # Wind's app bookmark prompt in the daily briefings
 )
 _BOILERPLATE = re.compile(r"^(?:" + "|".join(_BOILERPLATE_PATTERNS) + r")\s*$")
 _NAV_SEPARATORS = re.compile(r"\s*[|｜/]\s*")

@@ -68,6 +68,8 @@ def _extract(data: bytes) -> ExtractedDocument:
         else:
             found = read_front_matter(front.fields, fmt)
             _fill_body(found, front.body)
+            if found.when is None and found.title:
+                found.when = find_when(found.title)  # dated series: "陆家嘴财经早餐 2024年8月1日 星期四"
         if not found.body and not found.title:
             raise StageError("parse", "front matter only, no text (a section index page, not a document)")
     else:

@@ -142,7 +142,10 @@ def detect_plain_format(text: str) -> str:
         return "gov_disclosure"
     if _HTML_START.match(text) or body_is_html(head):
         return "html"
-    first_content = "\n".join([line for line in head.splitlines() if line.strip()][:8])
+    content_lines = [line for line in head.splitlines() if line.strip()]
+    if content_lines and _MARKDOWN_TITLE.match(content_lines[0]):
+        return "markdown"  # a Markdown "# title" first line (laws) wins over a 发文字号 quoted below it
+    first_content = "\n".join(content_lines[:8])
     if DOC_NUMBER.search(first_content) or (re.search(r"^\s*关于.{2,60}$", first_content, re.M)
                                             and re.search(r"^\s*抄送[:：]", text, re.M)):
         return "gov_notice"

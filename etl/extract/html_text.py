@@ -80,6 +80,7 @@ class _Walker:
         self.pieces: list[str] = []
         self.editor: str | None = None
         self.header_text = ""
+        self.cell_depth = 0  # inside a table cell a <br> is a space, so a row stays on one line
 
     def block_break(self) -> None:
         self.pieces.append("\n\n")
@@ -100,15 +101,17 @@ class _Walker:
         if is_block:
             self.block_break()
         if tag == "br":
-            self.pieces.append("\n")
+            self.pieces.append(" " if self.cell_depth else "\n")
         elif tag in _CELL_TAGS:
             self.pieces.append(" | ")
         if element.text:
             self.pieces.append(element.text if tag == "pre" else _SPACE_RUN.sub(" ", element.text))
+        self.cell_depth += tag in _CELL_TAGS
         for child in element:
             self.walk(child)
             if child.tail:
                 self.pieces.append(_SPACE_RUN.sub(" ", child.tail))
+        self.cell_depth -= tag in _CELL_TAGS
         if is_block:
             self.block_break()
 
