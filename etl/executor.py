@@ -64,7 +64,7 @@ def make_executor(spec: str, workers: int, max_bytes: int | None) -> Executor:
     if spec.startswith("dask"):
         from etl.executor_dask import DaskExecutor  # optional extra
 
-        return DaskExecutor(spec, max_bytes)
+        return DaskExecutor(spec, max_bytes, workers=workers)
     if spec != "local":
         raise ValueError(f"unknown executor {spec!r}: use local, dask or dask://HOST:PORT")
     if workers <= 1:
