@@ -1,0 +1,46 @@
+"""SimHash near-duplicates: republished copies link, template-sharing briefings do not."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from etl.transform.duplicates import DUPLICATE_MAX_DISTANCE, hamming, simhash
+from tests.extract.conftest import CORPUS, FIXTURES, extract_path
+
+
+def test_simhash_is_a_signed_64_bit_int_and_stable() -> None:
+    value = simhash("国家医保局：累计追回医保基金约506亿元")
+    assert -(2**63) <= value < 2**63
+    assert value == simhash("国家医保局：累计追回医保基金约506亿元")
+    assert simhash("") == 0
+
+
+def test_punctuation_and_brackets_do_not_matter() -> None:
+    assert simhash("重点打击“假病人”“假病情”(三假)") == simhash("重点打击「假病人」「假病情」（三假）")
+
+
+def test_hamming_counts_bits_of_signed_values() -> None:
+    assert hamming(-1, 0) == 64 and hamming(5, 4) == 1
+
+
+def test_republished_copy_of_seed_002_links(seed_path) -> None:
+    original = extract_path(seed_path("002"))
+    copy = extract_path(FIXTURES / "republished_002_sina.md")
+    assert copy.source.name == "新浪财经" and original.source.name == "贝果财经"
+    assert (copy.published_at - original.published_at).total_seconds() == 13
+    assert hamming(simhash(original.body_text), simhash(copy.body_text)) <= DUPLICATE_MAX_DISTANCE
+
+
+def test_different_seeds_do_not_link(seed_path) -> None:
+    hashes = [simhash(extract_path(seed_path(prefix)).body_text) for prefix in ("000", "001", "002", "003", "004")]
+    assert min(hamming(a, b) for a, b in itertools.combinations(hashes, 2)) > DUPLICATE_MAX_DISTANCE
+
+
+@pytest.mark.skipif(not (CORPUS / "news").is_dir(), reason="shared corpus news/ folder is missing")
+def test_daily_briefings_sharing_a_template_do_not_link() -> None:
+    briefings = sorted((CORPUS / "news").glob("mybolgfor__*-DailyFinanceNews*.md"))
+    assert len(briefings) > 40
+    hashes = [simhash(extract_path(path).body_text) for path in briefings]
+    assert min(hamming(a, b) for a, b in itertools.combinations(hashes, 2)) > DUPLICATE_MAX_DISTANCE
