@@ -44,7 +44,7 @@ _CLAUSE_END = re.compile(r"[，,：:。！？!?；;\n]")
 # Characters after which a two-character place name (和县) more likely reads as word + bare prefix.
 _FUNCTION_CHARS = set("和及与同向对由在经为并将请报送交至到从被以等或暨我本该全各")
 # Short national aliases that are also the tail of common words (中央行政 -> 央行).
-_NOT_AFTER = {"央行": "中", "人民银行": "国"}
+_NOT_AFTER = {"央行": "中", "人民银行": "国", "国办": "全中各"}
 _NOT_BEFORE = {"最高法": "定律规", "最高检": "察"}
 # An issuer string we cannot parse is still kept when it reads like a body's name.
 _BODY_TAIL = re.compile(r"(?:局|委员会|委|院|厅|部|署|办|办公室|政府|中心|所|站|队)$")
@@ -105,16 +105,20 @@ class _Matcher:
         self.suffix_re = re.compile("|".join(map(re.escape, sorted(self.suffix, key=len, reverse=True))))
 
     # ---- places -------------------------------------------------------------------------------------------
-    def place_before(self, text: str, end: int, floor: int) -> tuple[int, list[Region], list[Region]] | None:
+    def place_before(
+        self, text: str, end: int, floor: int
+    ) -> tuple[int, int, list[Region], list[Region]] | None:
         """The longest place name ending at `end` (not before `floor`), with the places written before it.
 
-        Returns (start, candidates, written ancestors) so 安徽省黄山市歙县 resolves to 歙县 in 黄山市.
+        Returns (start, start of the innermost name, candidates, written ancestors), so 安徽省黄山市歙县
+        resolves to 歙县 in 黄山市.
         """
         g = self.g
         hit = self._name_ending(text, end, floor)
         if hit is None:
             return None
         start, cands = hit
+        inner = start
         ancestors: list[Region] = []
         while (up := self._name_ending(text, start, floor)) is not None:
             ups = [u for u in up[1] if any(g.is_within(c, u) and c.code != u.code for c in cands)]
@@ -125,7 +129,7 @@ class _Matcher:
             start = up[0]
         if text.startswith("中共", max(floor, start - 2), start):
             start -= 2
-        return start, cands, ancestors
+        return start, inner, cands, ancestors
 
     def _name_ending(self, text: str, end: int, floor: int) -> tuple[int, list[Region]] | None:
         for n in range(min(self.g.max_len, end - floor), 1, -1):
@@ -213,13 +217,19 @@ class _Matcher:
             anchor = last_explicit.explicit
         place = self.place_before(text, s, floor)
         if place is not None:
-            start, cands, ancestors = place
-            written = text[start:s]
-            bare = self._bare_reading(text, start, s, written, anchor)
-            if bare is not None:
-                return self._hit(bare, canonical, level_override, text, s - len(written) + 1, e, None)
-            region = self._choose(cands, anchor, ancestors, written in g.short)
-            if region is None:
+            start, inner, cands, ancestors = place
+            written = text[inner:s]
+            if not ancestors:
+                bare = self._bare_reading(text, start, s, written, anchor)
+                if bare is not None:
+                    return self._hit(bare, canonical, level_override, text, s - len(written) + 1, e, None)
+            short = written in g.short
+            if short and not ancestors and cands[0].kind == "county":
+                # 海淀法院 yes, but 会同人民检察院 ("jointly with the procuratorate") is no 会同县 body
+                if written in _LEAD_WORDS or (start and _is_cjk(text[start - 1])):
+                    return None
+            region = self._choose(cands, anchor, ancestors, short)
+            if region is None or region.code[:2] in _NOT_MAINLAND:
                 return None
             return self._hit(region, canonical, level_override, text, start, e, region)
         for b in _BARE_PREFIXES:
@@ -289,6 +299,8 @@ class _Matcher:
         return _Hit(_Body(prefix + canonical, level, region), text[start:end], start, end, explicit)
 
 
+# 香港/澳门/台湾 bodies do not follow the mainland {place}{suffix} naming (香港特别行政区政府, not 人民政府).
+_NOT_MAINLAND = {"71", "81", "82"}
 _ENUM_GAP = re.compile(r"(?:[（(][^（()）]{0,20}[）)])?[）)]?(?:、|和|及|与|以及|[（(])")
 
 
