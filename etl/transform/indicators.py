@@ -1,0 +1,154 @@
+"""Classify a figure into an indicator code of the packaged vocabulary by the words around it.
+
+Chinese reports put the action before the figure (追回医保基金506亿元, 暂停医保服务协议142家), the
+counted thing right after it (7名医务人员, 24个行政处罚决定) or, for post-posed verbs, after that
+(157家定点医药机构公告处理). So a cue in the figure's own clause wins, with three refinements:
+- a cue before the figure beats one after it, and the stretch after it ends at the next list item (、),
+  so in "移交公安司法机关536家（人）、移交纪检监察机关76家（人）" each figure keeps its own verb;
+- specific cues (referrals, agreements, arrests, fines …) beat generic ones (检查, 处理, 线索), because
+  "向纪检监察机关移送问题线索5" is a referral of leads, not a lead found;
+- a cue only counts when the figure's unit fits it (money cues for 元, 7名 cannot be 7 institutions).
+Cues come from the CSV's typical_cues; "A…B" matches A and B a few characters apart within a clause.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from etl.transform.units import CASE_UNITS, INSTITUTION_UNITS, PERSON_UNITS, is_money
+
+VOCABULARY_PATH = Path(__file__).resolve().parent.parent / "data" / "indicators.csv"
+
+# Codes whose cues name a specific act; they beat generic cues anywhere in the clause.
+SPECIFIC_CODES = frozenset({
+    "agreements_suspended", "agreements_terminated", "settlement_suspended_persons", "institutions_closed",
+    "cases_supervised", "referred_to_police", "referred_to_discipline", "suspects_arrested",
+    "gangs_dismantled", "penalty_decisions", "fines", "funds_involved", "losses_avoided",
+    "funds_deducted", "rewards_paid",
+})
+
+# Count codes that only make sense with some measure words; codes not listed take any count unit.
+COMPATIBLE_UNITS: dict[str, frozenset[str]] = {
+    "institutions_inspected": INSTITUTION_UNITS,
+    "institutions_handled": INSTITUTION_UNITS,
+    "institutions_self_inspected": INSTITUTION_UNITS,
+    "institutions_closed": INSTITUTION_UNITS,
+    "agreements_suspended": INSTITUTION_UNITS | {"份", "项"},
+    "agreements_terminated": INSTITUTION_UNITS | {"份", "项"},
+    "settlement_suspended_persons": PERSON_UNITS,
+    "suspects_arrested": PERSON_UNITS,
+    "staff_handled": PERSON_UNITS,
+    "gangs_dismantled": frozenset({"个", "伙"}),
+    "cases_investigated": CASE_UNITS,
+    "cases_supervised": CASE_UNITS,
+    "penalty_decisions": frozenset({"个", "份", "件", "起", "项"}),
+    "problems_found": frozenset({"个", "项", "条", "处", "类"}),
+    "clues_found": frozenset({"条", "个", "件", "批"}),
+    "reports_received": frozenset({"件", "起", "条", "个", "次", "人次"}),
+}
+
+_GAP = "[^，,；;。！？!?\n]{0,12}?"
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One row of the vocabulary."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    measures: str  # money or count
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The indicators and one compiled regex over all their cues (a group per cue gives its code)."""
+
+    indicators: dict[str, Indicator]
+    cue_regex: re.Pattern[str]
+    code_of_group: tuple[str, ...]
+
+
+def load_indicators(path: Path = VOCABULARY_PATH) -> dict[str, Indicator]:
+    """Read the vocabulary CSV (code,label_zh,label_en,measures,typical_cues)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["code"]: Indicator(
+                code=row["code"],
+                label_zh=row["label_zh"],
+                label_en=row["label_en"],
+                measures=row["measures"],
+                cues=tuple(cue.strip() for cue in row["typical_cues"].split(";") if cue.strip()),
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+@lru_cache(maxsize=4)
+def vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
+    """The packaged vocabulary, compiled once per process."""
+    indicators = load_indicators(path)
+    cues: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for indicator in indicators.values():
+        for cue in indicator.cues:
+            if cue not in seen:
+                seen.add(cue)
+                cues.append((cue, indicator.code))
+    # longest first, so 暂停医保服务协议 is tried before 暂停协议 and 追退回 before 退回
+    cues.sort(key=lambda item: len(item[0]), reverse=True)
+    parts = ["(" + _GAP.join(re.escape(piece) for piece in cue.split("…")) + ")" for cue, _ in cues]
+    return Vocabulary(indicators, re.compile("|".join(parts)), tuple(code for _, code in cues))
+
+
+def _fits(code: str, measures: str, unit: str) -> bool:
+    money = is_money(unit)
+    if unit in ("%", "个百分点"):
+        return False
+    if measures == "money":
+        return money
+    if money:
+        return False
+    allowed = COMPATIBLE_UNITS.get(code)
+    return allowed is None or unit in allowed
+
+
+def _best_cue(text: str, figure_start: int, figure_end: int, unit: str, vocab: Vocabulary) -> str | None:
+    """The code of the best cue in text: specific before generic, then nearest to the figure."""
+    best: tuple[int, int, int, str] | None = None
+    for match in vocab.cue_regex.finditer(text):
+        code = vocab.code_of_group[match.lastindex - 1]  # type: ignore[operator]
+        if not _fits(code, vocab.indicators[code].measures, unit):
+            continue
+        start, end = match.span()
+        side = 1 if start >= figure_end else 0  # the verb usually comes first: a cue before wins
+        distance = max(figure_start - end, start - figure_end, 0)
+        rank = (side, 0 if code in SPECIFIC_CODES else 1, distance, code)
+        if best is None or rank < best:
+            best = rank
+    return best[3] if best else None
+
+
+def classify(
+    clause: str, figure_start: int, figure_end: int, unit: str, near_start: int, near_end: int,
+    vocab: Vocabulary | None = None,
+) -> str | None:
+    """Indicator code for the figure at [figure_start, figure_end) of clause, or None where none fits.
+
+    [near_start, near_end) is the figure's own stretch of the clause (from the previous figure to the next
+    one, or the next 、); it is searched first, the whole clause only if it has no cue that fits.
+    """
+    vocab = vocab or vocabulary()
+    list_break = clause.find("、", figure_end, near_end)
+    if list_break != -1:
+        near_end = list_break
+    near = clause[near_start:near_end]
+    code = _best_cue(near, figure_start - near_start, figure_end - near_start, unit, vocab)
+    if code is None and (near_start > 0 or near_end < len(clause)):
+        code = _best_cue(clause, figure_start, figure_end, unit, vocab)
+    return code

@@ -1,0 +1,342 @@
+"""Reported figures -> MetricRecord rows, as pure functions (no database).
+
+One compiled master regex finds candidates: a number (Arabic, full-width, Chinese or mixed) that carries a
+measure word, a currency or a percent sign, optionally a range. A number without one (years, days, ages,
+floors, article, document, index and stock numbers) never becomes a candidate, which keeps precision high
+and lets the regex engine, not Python, walk the text. Each candidate then passes cheap checks (ordinal,
+list-item count in prose, legal threshold) before the costlier context work: sentence, qualifier, topic,
+indicator, period. Repeats of one fact (title and body, or twice in the body) collapse into one row.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from etl.records import MetricRecord
+from etl.transform.indicators import classify
+from etl.transform.numbers import (
+    ARABIC_PATTERN,
+    MULTIPLIER_PATTERN,
+    NUMBER_PATTERN,
+    is_chinese_numeral,
+    parse_number,
+)
+from etl.transform.periods import find_period
+from etl.transform.topic import document_on_topic, sentence_on_topic
+from etl.transform.units import NOUN_MEASURE_WORDS, UNIT_PATTERN, is_money, normalize_unit
+
+__all__ = ["extract_metrics", "document_on_topic"]
+
+# Not after 第 (ordinal), 数/几 (vague), letters and digits (codes, tickers, versions), URL or path parts,
+# nor inside a longer Chinese numeral (the regex engine would otherwise retry at 第一百[八十九条]).
+_NOT_AFTER = r"(?<![第数几A-Za-z0-9０-９.．/_#@=&?%\-－零〇一二两三四五六七八九十百千万亿])"
+FIGURE_REGEX = re.compile(
+    _NOT_AFTER
+    + rf"(?:(?P<low>{NUMBER_PATTERN})(?P<low_more>余|多)?(?P<low_mult>{MULTIPLIER_PATTERN})?"
+    + rf"(?P<low_unit>{UNIT_PATTERN})? ?(?:至|到|~|～|-|－|—|–) ?)?"
+    + rf"(?P<num>{NUMBER_PATTERN}) ?(?P<more>余|多)?(?P<mult>{MULTIPLIER_PATTERN})?(?P<more2>余|多)? ?"
+    + rf"(?P<unit>{UNIT_PATTERN})(?P<post>以上|以下|以内|左右|上下)?"
+    + rf"|百分之(?P<pct>{NUMBER_PATTERN})(?P<pct_post>以上|以下|以内|左右|上下)?"
+)
+# "移送涉嫌欺诈骗保犯罪线索3向纪检…": the measure word was lost; the noun before the number supplies it.
+LOST_UNIT_REGEX = re.compile(
+    r"(?P<noun>" + "|".join(NOUN_MEASURE_WORDS) + rf")(?P<num>{ARABIC_PATTERN})"
+    r"(?=[\u4e00-\u9fff])(?![年月日号时分秒岁倍万亿千百余多条件个名家人起项次处例宗])"
+)
+# Article headings at the start of a line: the mark of a law or regulation, whose numbers are norms.
+ARTICLE_HEADING_REGEX = re.compile(r"(?m)^[ \t\u3000#]*第[一二三四五六七八九十百零〇]+条")
+SENTENCE_END_REGEX = re.compile(r"[。！？!?\n]")
+CLAUSE_END_REGEX = re.compile(r"[。！？!?\n，,；;：:]")
+MASKED_SPAN_REGEX = re.compile(r"<!--.*?-->|https?://\S+|www\.\S+|\]\([^)]*\)", re.S)
+# A modal or penalty word makes a sentence a norm: its thresholds and fine ranges are not facts.
+NORM_REGEX = re.compile(
+    r"应当|可以|不得|必须|予以|给予|责令|处以|并处|没收违法所得|由.{0,12}?处|罚款|罚金|徒刑|拘役|处罚"
+)
+# Modal words whose density tells a normative text (a law, a court's reasoning) from a report:
+# news and notices stay under 0.6 per 1,000 characters, laws are around 11, court cases around 3.
+MODAL_REGEX = re.compile(r"应当|不得|可以|必须|由.{0,12}?处|予以|责令")
+NORMATIVE_MODALS_PER_1000 = 2.0
+THRESHOLD_QUALIFIERS = frozenset({"at_least", "at_most", "less_than", "range"})
+
+_PREFIX_QUALIFIERS = (
+    ("不超过", "at_most"), ("不高于", "at_most"), ("不多于", "at_most"), ("最多", "at_most"),
+    ("不少于", "at_least"), ("不低于", "at_least"), ("至少", "at_least"),
+    ("不到", "less_than"), ("不足", "less_than"), ("不满", "less_than"), ("未满", "less_than"),
+    ("少于", "less_than"), ("低于", "less_than"), ("多于", "more_than"), ("高于", "more_than"),
+    ("超过", "more_than"), ("逾", "more_than"), ("超", "more_than"),
+    ("大约", "approx"), ("约为", "approx"), ("将近", "approx"), ("接近", "approx"), ("约", "approx"),
+    ("近", "approx"),
+)
+_POST_QUALIFIERS = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "左右": "approx", "上下": "approx"}
+_PREFIX_CURRENCY = ("人民币", "美元", "港币", "港元")
+# After a count in Chinese numerals, these show the count stands after its noun (犯罪嫌疑人三名，).
+_CLAUSE_FOLLOWERS = frozenset("，,。；;、）)！？!?：:\n 　")
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int  # of the figure including its prefix qualifier
+    end: int
+    value: Decimal
+    value_max: Decimal | None
+    unit: str
+    qualifier: str
+    number_start: int  # of the number itself, where classification distances are measured from
+
+
+def _qualifier_before(text: str, start: int) -> tuple[str | None, int]:
+    head = text[max(0, start - 3):start]
+    for word, qualifier in _PREFIX_QUALIFIERS:
+        if head.endswith(word):
+            if word == "近" and head.endswith(("最近", "附近", "接近")):
+                continue
+            if word == "超" and head.endswith(("高超", "赶超")):
+                continue
+            return qualifier, start - len(word)
+    return None, start
+
+
+def _masked_spans(text: str) -> list[tuple[int, int]]:
+    if "<!--" not in text and "http" not in text and "www." not in text and "](" not in text:
+        return []
+    return [m.span() for m in MASKED_SPAN_REGEX.finditer(text)]
+
+
+def _in_spans(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _candidate(text: str, match: re.Match[str]) -> _Candidate | None:
+    """Value, unit and qualifier of one master-regex match; None if it is not a reported figure."""
+    group = match.group
+    if group("pct") is not None:
+        value = parse_number(group("pct"))
+        if value is None:
+            return None
+        post = group("pct_post")
+        qualifier = _POST_QUALIFIERS[post] if post else "exact"
+        return _Candidate(match.start(), match.end(), value, None, "%", qualifier, match.start())
+    number_text = group("num")
+    unit_text = group("unit")
+    unit = normalize_unit(unit_text)
+    chinese = is_chinese_numeral(number_text)
+    value = parse_number(number_text, group("mult"))
+    if value is None:
+        return None
+    end = match.end()
+    if chinese and not is_money(unit) and unit != "%":
+        # 两个关键阶段, 三大方向, 一起 (together): a count in Chinese numerals before its noun is prose
+        if value <= 1 or (end < len(text) and text[end] not in _CLAUSE_FOLLOWERS):
+            return None
+    qualifier = "more_than" if group("more") or group("more2") else "exact"
+    value_max = None
+    low_text = group("low")
+    start = match.start()
+    number_start = match.start("num")
+    if low_text is not None:
+        low_unit = group("low_unit")
+        if low_unit is not None and normalize_unit(low_unit) != unit:
+            return None  # 3人至5家 is not a range
+        low = parse_number(low_text, group("low_mult") or (None if low_unit else group("mult")))
+        if low is None or low >= value:
+            # not a rising range (a date like 10-28, or 2-1); keep only the upper figure
+            start = number_start = match.start("num")
+            if match.start("num") > 0 and text[match.start("num") - 1] in "-－—–~～":
+                return None
+        else:
+            value, value_max, qualifier = low, value, "range"
+            number_start = match.start("low")
+    post = group("post")
+    if post and qualifier != "range":
+        qualifier = _POST_QUALIFIERS[post]
+    prefix, prefix_start = _qualifier_before(text, start)
+    if prefix is not None:
+        start = prefix_start
+        if qualifier == "exact":
+            qualifier = prefix
+    for currency in _PREFIX_CURRENCY:
+        if is_money(unit) and text.startswith(currency, max(0, start - len(currency))) and unit_text == "元":
+            start -= len(currency)
+            break
+    return _Candidate(start, end, value, value_max, unit, qualifier, number_start)
+
+
+def _is_legal_threshold(text: str, candidate: _Candidate, sentence: str, normative: bool) -> bool:
+    """处1万元以上5万元以下的罚款, 数额在5000元以上的, 不得少于二人: a norm, not a reported fact.
+
+    In a normative text (see is_normative) every figure of a sentence with a modal or penalty word goes.
+    """
+    after = text[candidate.end:candidate.end + 2]
+    threshold = candidate.qualifier in THRESHOLD_QUALIFIERS
+    if threshold and after.startswith(("的", "不满", "以上", "以下")):
+        return True
+    before = text[max(0, candidate.start - 2):candidate.start]
+    if before.endswith(("处", "处以", "并处")) and not before.endswith("判处"):
+        return True
+    if (threshold or normative) and NORM_REGEX.search(sentence) is not None:
+        return True
+    return normative and threshold
+
+
+def is_normative(body_text: str) -> bool:
+    """A text that mostly lays down rules (many 应当/不得/可以 per 1,000 characters)."""
+    sample = body_text[:20000]
+    return len(MODAL_REGEX.findall(sample)) * 1000 >= NORMATIVE_MODALS_PER_1000 * max(len(sample), 500)
+
+
+def _lost_unit_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Candidate]:
+    found = []
+    for match in LOST_UNIT_REGEX.finditer(text):
+        start = match.start("num")
+        if any(s <= start < e for s, e in taken):
+            continue
+        value = parse_number(match.group("num"))
+        if value is None or value == 0:
+            continue
+        unit = NOUN_MEASURE_WORDS[match.group("noun")]
+        found.append(_Candidate(match.start("noun"), match.end(), value, None, unit, "exact", start))
+    return found
+
+
+def _bounds(ends: list[int], position: int, length: int) -> tuple[int, int]:
+    """Start and end of the stretch around position between two boundary characters."""
+    index = bisect_right(ends, position)
+    start = ends[index - 1] + 1 if index > 0 else 0
+    end = ends[index] if index < len(ends) else length
+    return start, end
+
+
+def _clean_sentence(text: str) -> str:
+    return text.strip(" \t\u3000\xa0")
+
+
+@dataclass(slots=True)
+class _Found:
+    record: MetricRecord
+    number_start: int
+
+
+def _figures_in(
+    text: str, *, document_topic: bool, published_on: date | None, regulation: bool
+) -> list[_Found]:
+    """Every figure in one text (body or title), in order, not yet deduplicated."""
+    masked = _masked_spans(text)
+    candidates: list[_Candidate] = []
+    for match in FIGURE_REGEX.finditer(text):
+        if masked and _in_spans(match.start(), masked):
+            continue
+        candidate = _candidate(text, match)
+        if candidate is not None:
+            candidates.append(candidate)
+    if "线索" in text:
+        candidates.extend(_lost_unit_candidates(text, [(c.start, c.end) for c in candidates]))
+        candidates.sort(key=lambda c: c.start)
+    if not candidates or regulation:
+        return []
+    # a standard or norm table: most of its figures are thresholds (50%以上, 32%以下), none is a report
+    thresholds = sum(1 for c in candidates if c.qualifier in THRESHOLD_QUALIFIERS)
+    if len(candidates) >= 5 and thresholds * 5 >= len(candidates) * 2:
+        return []
+    normative = is_normative(text)
+
+    length = len(text)
+    sentence_ends = [m.start() for m in SENTENCE_END_REGEX.finditer(text)]
+    clause_ends = [m.start() for m in CLAUSE_END_REGEX.finditer(text)]
+    found: list[_Found] = []
+    for index, candidate in enumerate(candidates):
+        sentence_start, sentence_end = _bounds(sentence_ends, candidate.number_start, length)
+        sentence = text[sentence_start:sentence_end]
+        if _is_legal_threshold(text, candidate, sentence, normative):
+            continue
+        previous = None
+        if sentence_start >= 2 and text[sentence_start - 1] != "\n":
+            previous_start, _ = _bounds(sentence_ends, sentence_start - 2, length)
+            previous = text[previous_start:sentence_start - 1]
+        on_topic = sentence_on_topic(sentence, previous, document_topic)
+
+        indicator = None
+        if on_topic:
+            clause_start, clause_end = _bounds(clause_ends, candidate.number_start, length)
+            near_start = clause_start
+            near_end = clause_end
+            if index > 0 and candidates[index - 1].end > clause_start:
+                near_start = candidates[index - 1].end
+            if index + 1 < len(candidates) and candidates[index + 1].start < clause_end:
+                near_end = candidates[index + 1].start
+            clause = text[clause_start:clause_end]
+            indicator = classify(
+                clause, candidate.number_start - clause_start, candidate.end - clause_start, candidate.unit,
+                near_start - clause_start, near_end - clause_start,
+            )
+        period = find_period(sentence, candidate.number_start - sentence_start, published_on)
+        record = MetricRecord(
+            value=candidate.value,
+            unit=candidate.unit,
+            qualifier=candidate.qualifier,
+            raw_text=text[candidate.start:candidate.end],
+            sentence=_clean_sentence(sentence),
+            indicator=indicator,
+            value_max=candidate.value_max,
+            char_start=candidate.start,
+            char_end=candidate.end,
+            period_start=period.start,
+            period_end=period.end,
+            cumulative=period.cumulative,
+            on_topic=on_topic,
+        )
+        found.append(_Found(record, candidate.number_start))
+    return found
+
+
+def _merge(rows: list[MetricRecord], new: MetricRecord) -> None:
+    """Add new to rows unless it repeats a fact already there (same value and unit, compatible indicator)."""
+    for row in rows:
+        if row.value != new.value or row.value_max != new.value_max or row.unit != new.unit:
+            continue
+        if row.indicator and new.indicator and row.indicator != new.indicator:
+            continue
+        if row.indicator is None and new.indicator is not None:
+            row.indicator = new.indicator
+        row.on_topic = row.on_topic or new.on_topic
+        if row.qualifier == "exact" and new.qualifier != "exact":
+            row.qualifier = new.qualifier
+        if row.char_start is None and new.char_start is not None:
+            row.char_start, row.char_end = new.char_start, new.char_end
+            row.raw_text, row.sentence = new.raw_text, new.sentence
+        if row.period_end is None and new.period_end is not None:
+            row.period_start, row.period_end = new.period_start, new.period_end
+        row.cumulative = row.cumulative or new.cumulative
+        return
+    rows.append(new)
+
+
+def is_regulation(body_text: str) -> bool:
+    """A law or regulation (articles headed 第一条, 第二条 …): its numbers are norms, not reports."""
+    count = 0
+    for _ in ARTICLE_HEADING_REGEX.finditer(body_text):
+        count += 1
+        if count >= 3:
+            return True
+    return False
+
+
+def extract_metrics(body_text: str, *, title: str | None = None, published_on: date | None = None) -> list[MetricRecord]:
+    """Every reported figure in the document, one row per distinct fact; offsets refer to body_text."""
+    regulation = is_regulation(body_text)
+    if regulation:
+        return []
+    document_topic = document_on_topic(title, body_text)
+    rows: list[MetricRecord] = []
+    for found in _figures_in(body_text, document_topic=document_topic, published_on=published_on,
+                             regulation=regulation):
+        _merge(rows, found.record)
+    if title:
+        for found in _figures_in(title, document_topic=document_topic, published_on=published_on,
+                                 regulation=False):
+            found.record.char_start = found.record.char_end = None
+            _merge(rows, found.record)
+    return rows

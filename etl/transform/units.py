@@ -1,0 +1,75 @@
+"""Measure words and currencies that make a bare number a reported figure.
+
+A number without one of these is not a metric (years, days, ages, floors, article and document numbers
+all go without them), which is what keeps precision high. Order matters in the regex: longer first.
+"""
+
+from __future__ import annotations
+
+CURRENCIES: dict[str, str] = {
+    "元人民币": "CNY",
+    "人民币元": "CNY",
+    "人民币": "CNY",
+    "元": "CNY",
+    "美元": "USD",
+    "美金": "USD",
+    "港元": "HKD",
+    "港币": "HKD",
+    "欧元": "EUR",
+    "日元": "JPY",
+    "英镑": "GBP",
+    "韩元": "KRW",
+    "澳元": "AUD",
+}
+
+# Measure words of counted things. 个 is not a unit before a duration (3个月) or a percentage point.
+COUNT_UNITS = (
+    "家次", "人次", "户次", "例次", "家", "人", "名", "位", "个", "件", "处", "条", "项", "例", "起",
+    "宗", "所", "户", "份", "张", "批", "台", "套", "辆", "场", "篇", "次", "盒", "剂", "吨", "公斤",
+    "千克", "亩", "平方米", "公里",
+)
+PERCENT_UNITS = {"%": "%", "％": "%", "个百分点": "个百分点"}
+
+_NOT_AFTER_GE = r"(?!月|工作日|小时|星期|季度|自然日|交易日|年度|百分点)"
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_count = [w for w in COUNT_UNITS if w != "个"]
+UNIT_PATTERN = (
+    "(?:"
+    + _alternation(list(CURRENCIES))
+    + "|个百分点|%|％"
+    + r"|家[（(]人[）)]"
+    + "|"
+    + _alternation(_count)
+    + "|个"
+    + _NOT_AFTER_GE
+    + ")"
+)
+
+# Where the measure word was lost in the text, the noun in front of the number says which one it takes.
+NOUN_MEASURE_WORDS: dict[str, str] = {"线索": "条"}
+
+
+def normalize_unit(unit: str) -> str:
+    """'万元' is handled by the multiplier; here '元' -> CNY, '％' -> %, '家（人）' -> 家."""
+    if unit in CURRENCIES:
+        return CURRENCIES[unit]
+    if unit in PERCENT_UNITS:
+        return PERCENT_UNITS[unit]
+    if unit.startswith("家") and len(unit) > 2:
+        return "家"
+    return unit
+
+
+def is_money(unit: str) -> bool:
+    """Whether a normalised unit is a currency code."""
+    return len(unit) == 3 and unit.isascii() and unit.isupper()
+
+
+PERSON_UNITS = frozenset({"人", "名", "位", "人次"})
+INSTITUTION_UNITS = frozenset({"家", "家次", "个", "所"})
+CASE_UNITS = frozenset({"起", "件", "宗", "个", "例"})
