@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from etl.transform.units import CASE_UNITS, INSTITUTION_UNITS, PERSON_UNITS, is_money
+from etl.transform.units import CASE_UNITS, INSTITUTION_UNITS, PERCENT_UNITS, PERSON_UNITS, is_money
 
 VOCABULARY_PATH = Path(__file__).resolve().parent.parent / "data" / "indicators.csv"
 
@@ -108,7 +108,7 @@ def vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
 
 def _fits(code: str, measures: str, unit: str) -> bool:
     money = is_money(unit)
-    if unit in ("%", "个百分点"):
+    if unit in PERCENT_UNITS.values():
         return False
     if measures == "money":
         return money

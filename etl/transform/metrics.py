@@ -89,14 +89,18 @@ class _Candidate:
 
 
 def _qualifier_before(text: str, start: int) -> tuple[str | None, int]:
-    head = text[max(0, start - 3):start]
+    """A qualifier word right before the figure (约, 超过, 不足 …), spaces between allowed."""
+    gap = start
+    while gap > 0 and start - gap < 2 and text[gap - 1] in " \u3000\xa0":
+        gap -= 1
+    head = text[max(0, gap - 3):gap]
     for word, qualifier in _PREFIX_QUALIFIERS:
         if head.endswith(word):
             if word == "近" and head.endswith(("最近", "附近", "接近")):
                 continue
             if word == "超" and head.endswith(("高超", "赶超")):
                 continue
-            return qualifier, start - len(word)
+            return qualifier, gap - len(word)
     return None, start
 
 

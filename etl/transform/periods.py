@@ -39,8 +39,8 @@ PERIOD_REGEX = re.compile(
         rf"{_date_pattern('b', year_required=False)}(?:底|末)?)",
         # 截至2021年12月25日, 截至10月底, 截至目前
         rf"(?P<asof>(?:截至|截止|截止到|截至到)\s*(?:(?P<now>目前|现在|发稿时|当前)|{_date_pattern('c', year_required=False)}))",
-        # 自2025年4月起, 2020年1月1日以来
-        rf"(?P<since>(?:自|从)?{_date_pattern('s', year_required=True)}(?:起|以来))",
+        # 自2025年4月起, 2020年1月1日以来, 7月以来
+        rf"(?P<since>(?:自|从)?{_date_pattern('s', year_required=False)}(?:起|以来))",
         # 三年来, 近三年, 近5年来
         r"(?P<years>(?:近|过去)?(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|以来|间)|近(?P<n2>\d{1,2}|[一二两三四五六七八九十]{1,2})年)",
         r"(?P<thisyear>今年(?:以来|来|全年|上半年|前三季度)?)",
@@ -148,7 +148,7 @@ def find_period(sentence: str, figure_offset: int, published_on: date | None) ->
     An as-of expression (截至 …) after a since-expression (自2025年4月起 … 截至目前) takes the start of the
     latter. Cumulative when the sentence up to the figure says so (累计, 以来, 截至 …).
     """
-    before = sentence[:figure_offset]
+    before = sentence[:figure_offset].replace(" ", "")  # briefings space out digits: 7 月以来
     cumulative = CUMULATIVE_REGEX.search(before) is not None
     if not any(ch in before for ch in "年月今截"):
         return Period(None, None, cumulative)

@@ -28,9 +28,9 @@ COUNT_UNITS = (
     "宗", "所", "户", "份", "张", "批", "台", "套", "辆", "场", "篇", "次", "盒", "剂", "吨", "公斤",
     "千克", "亩", "平方米", "公里",
 )
-PERCENT_UNITS = {"%": "%", "％": "%", "个百分点": "个百分点"}
+PERCENT_UNITS = {"%": "%", "％": "%", "个百分点": "个百分点", "个基点": "个基点"}
 
-_NOT_AFTER_GE = r"(?!月|工作日|小时|星期|季度|自然日|交易日|年度|百分点)"
+_NOT_AFTER_GE = r"(?!月|工作日|小时|星期|季度|自然日|交易日|年度|百分点|基点)"
 
 
 def _alternation(words: list[str]) -> str:
@@ -41,7 +41,7 @@ _count = [w for w in COUNT_UNITS if w != "个"]
 UNIT_PATTERN = (
     "(?:"
     + _alternation(list(CURRENCIES))
-    + "|个百分点|%|％"
+    + "|个百分点|个基点|%|％"
     + r"|家[（(]人[）)]"
     + "|"
     + _alternation(_count)
