@@ -1,9 +1,237 @@
-"""Reporting commands (`etl report`, `etl check`, `etl search`, `etl db grant-reader`)."""
+"""Reporting commands (`etl report`, `etl check`, `etl search`, `etl db grant-reader`, `etl datasette`).
+
+Thin click wrappers over etl.reporting, which a notebook can call directly.
+"""
 
 from __future__ import annotations
 
+import sys
+import tempfile
+from pathlib import Path
+
 import click
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _db_option(func):
+    from etl.cli import DB_HELP
+
+    return click.option("--db", "db_url", metavar="URL", default=None, help=DB_HELP)(func)
+
+
+def _format_option(func):
+    from etl.reporting.render import FORMATS
+
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="Output format.")(func)
+
+
+def _engine(db_url: str | None):
+    from etl.load.db import make_engine
+
+    return make_engine(db_url)
+
+
+def _ready(engine) -> None:
+    """Stop with a clear message when the database predates the reporting schema."""
+    from etl.config import masked
+    from etl.load import migrate
+
+    current = migrate.current_revision(engine)
+    if current != migrate.head_revision():
+        click.echo(f"{masked(engine.url)} is at revision {current or 'base'}; run `etl db upgrade` "
+                   f"(or `etl run`) first", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r}: write KEY=VALUE", param_hint="--param")
+        params[key.strip()] = value
+    return params
+
+
+@click.command("report")
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A value for one of the report's :parameters (repeatable).")
+@_format_option
+@click.option("--list", "list_reports", is_flag=True, help="List the reports with their titles.")
+@_db_option
+def report_command(name, params, fmt, list_reports, db_url) -> None:
+    """Run the report NAME from sql/ (a file NAME.sql) and print its rows.
+
+    \b
+    Examples:
+      etl report --list
+      etl report funds_recovered_by_agency_year --format csv
+      etl report document_metrics --param document_id=1
+    """
+    from etl.reporting.queries import ReportError, find_reports, get_report, run_report
+    from etl.reporting.render import render
+
+    if list_reports or not name:
+        reports = find_reports()
+        width = max(len(r.name) for r in reports)
+        for r in reports:
+            needs = " (" + ", ".join(f"{p.name}: {p.type}" for p in r.params) + ")" if r.params else ""
+            click.echo(f"{r.name:<{width}}  {r.title}{needs}")
+        if not list_reports:
+            click.echo("\nRun one with: etl report NAME [--param KEY=VALUE ...] [--format table|csv|json]")
+        return
+    try:
+        report = get_report(name)
+        engine = _engine(db_url)
+        _ready(engine)
+        with engine.connect() as conn:
+            result = run_report(conn, report, _parse_params(params))
+    except ReportError as exc:
+        click.echo(f"etl report: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(render(result.columns, result.rows, fmt))
+
+
+@click.command("check")
+@click.argument("names", nargs=-1)
+@_db_option
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Failing rows printed per check.")
+def check_command(names, db_url, limit) -> None:
+    """Run the data checks in sql/checks/ (or only NAMES) and print the rows that break a rule.
+
+    Exit status 0 when every check passes, 1 when any returns rows.
+    """
+    from etl.reporting.checks import run_checks
+    from etl.reporting.render import as_table
+
+    engine = _engine(db_url)
+    _ready(engine)
+    outcomes = run_checks(engine, only=list(names) or None)
+    failed = [o for o in outcomes if not o.passed]
+    for outcome in outcomes:
+        mark = "ok  " if outcome.passed else "FAIL"
+        count = "" if outcome.passed else f"  ({len(outcome.result.rows)} rows)"
+        click.echo(f"{mark}  {outcome.check.name}: {outcome.check.title}{count}")
+    for outcome in failed:
+        click.echo(f"\n{outcome.check.name}: {outcome.check.description}")
+        click.echo(as_table(outcome.result.columns, outcome.result.rows[:limit]))
+    click.echo(f"\n{len(outcomes) - len(failed)} of {len(outcomes)} checks passed")
+    sys.exit(EXIT_ERROR if failed else EXIT_OK)
+
+
+@click.command("search")
+@click.argument("words")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@_format_option
+@_db_option
+def search_command(words, limit, fmt, db_url) -> None:
+    """Find active documents whose title or text contains WORDS (works for Chinese: 骗保, 追回医保基金)."""
+    from etl.reporting.render import render
+    from etl.reporting.search import COLUMNS, search
+
+    engine = _engine(db_url)
+    _ready(engine)
+    hits = search(engine, words, limit)
+    click.echo(render(COLUMNS, [h.as_row() for h in hits], fmt))
+
+
+@click.command("grant-reader")
+@click.argument("name")
+@click.option("--password", default=None, envvar="ETL_READER_PASSWORD", show_envvar=True,
+              help="Login password for the role (else it can log in only where the server trusts it).")
+@click.option("--statement-timeout", default="30s", show_default=True, help="Longest query the role may run.")
+@click.option("--schema", default="public", show_default=True)
+@_db_option
+def grant_reader_command(name, password, statement_timeout, schema, db_url) -> None:
+    """Create or update NAME, a read-only PostgreSQL login for BI tools, on this database."""
+    from etl.config import masked
+    from etl.reporting.roles import RoleError, grant_reader
+
+    engine = _engine(db_url)
+    try:
+        statements = grant_reader(engine, name, password, schema, statement_timeout)
+    except RoleError as exc:
+        click.echo(f"etl db grant-reader: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for statement in statements:
+        click.echo(statement)
+    url = engine.url.set(username=name, password=None)
+    click.echo(f"read-only role {name} ready: connect BI tools as {masked(url)}")
+
+
+@click.command("revoke-reader")
+@click.argument("name")
+@_db_option
+def revoke_reader_command(name, db_url) -> None:
+    """Remove NAME's privileges on this database and drop the role."""
+    from etl.reporting.roles import RoleError, revoke_reader
+
+    try:
+        revoke_reader(_engine(db_url), name)
+    except RoleError as exc:
+        click.echo(f"etl db revoke-reader: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"role {name} dropped")
+
+
+@click.group("datasette")
+def datasette_group() -> None:
+    """Browse a SQLite database in Datasette (optional extra: pip install 'yibao-etl[datasette]')."""
+
+
+@datasette_group.command("metadata")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of printing.")
+@click.option("--database", default="etl", show_default=True,
+              help="Datasette's name for the database: the file name without .db.")
+def datasette_metadata_command(output, database) -> None:
+    """Print Datasette metadata: descriptions from the schema, canned queries from sql/."""
+    import json
+
+    from etl.reporting.datasette import build_metadata, write_metadata
+
+    if output:
+        write_metadata(output, database)
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(json.dumps(build_metadata(database), ensure_ascii=False, indent=2))
+
+
+@datasette_group.command("serve")
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8001, show_default=True)
+def datasette_serve_command(db_url, host, port) -> None:
+    """Serve the SQLite database in Datasette with generated metadata and the sql/ reports."""
+    import subprocess
+
+    from etl.load.db import sqlite_path
+    from etl.reporting.datasette import available, datasette_command, write_metadata
+
+    if not available():
+        click.echo("Datasette is not installed: pip install 'yibao-etl[datasette]'", err=True)
+        sys.exit(EXIT_ERROR)
+    from etl.config import resolve_url
+
+    path = sqlite_path(resolve_url(db_url))
+    if path is None:
+        click.echo("Datasette serves SQLite files; give --db sqlite:///FILE", err=True)
+        sys.exit(EXIT_USAGE)
+    _ready(_engine(db_url))
+    with tempfile.TemporaryDirectory() as folder:
+        meta = write_metadata(Path(folder) / "metadata.json", Path(path).stem)
+        sys.exit(subprocess.call(datasette_command(Path(path), meta, host, port)))
 
 
 def register(cli: click.Group, db_group: click.Group) -> None:
     """Attach the reporting commands to the `etl` group and its `db` subgroup."""
+    cli.add_command(report_command)
+    cli.add_command(check_command)
+    cli.add_command(search_command)
+    cli.add_command(datasette_group)
+    db_group.add_command(grant_reader_command)
+    db_group.add_command(revoke_reader_command)

@@ -272,3 +272,28 @@ failed_files = Table(
 )
 
 Index("ix_metrics_indicator_period", metrics.c.indicator, metrics.c.period_end)
+
+dim_date = Table(
+    "dim_date",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False, comment="the date as the integer YYYYMMDD"),
+    Column("date", Date, nullable=False, unique=True, comment="the calendar day (Beijing time)"),
+    Column("name", String(10), nullable=False, comment="label: the date as YYYY-MM-DD"),
+    Column("year", Integer, nullable=False, index=True, comment="calendar year, e.g. 2021"),
+    Column("quarter", Integer, nullable=False, comment="calendar quarter, 1 to 4"),
+    Column("month", Integer, nullable=False, comment="calendar month, 1 to 12"),
+    Column("day", Integer, nullable=False, comment="day of the month, 1 to 31"),
+    Column("year_quarter", String(7), nullable=False, comment="year and quarter as YYYY-Qn, e.g. 2021-Q4"),
+    Column("year_month", String(7), nullable=False, index=True, comment="year and month as YYYY-MM, e.g. 2021-12"),
+    Column("month_start", Date, nullable=False, comment="first day of the month: a time axis for monthly charts"),
+    Column("week_start", Date, nullable=False, comment="Monday of the ISO week"),
+    Column("iso_year", Integer, nullable=False, comment="ISO 8601 week-numbering year"),
+    Column("iso_week", Integer, nullable=False, comment="ISO 8601 week number, 1 to 53"),
+    Column("iso_weekday", Integer, nullable=False, comment="ISO 8601 day of the week, 1 = Monday … 7 = Sunday"),
+    Column("utc_start", UTCDateTime, nullable=False,
+           comment="when this Beijing day begins, in UTC (the previous day 16:00)"),
+    Column("utc_end", UTCDateTime, nullable=False, comment="when this Beijing day ends (exclusive), in UTC"),
+    comment="Calendar dimension, one row per day: join documents.published_on or a metric's period here "
+            "to group by year, quarter, month or week on any database. The load step keeps it covering "
+            "whole years around every loaded date.",
+)

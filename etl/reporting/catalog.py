@@ -1,0 +1,90 @@
+"""Descriptions of the reporting views, for tools that cannot read PostgreSQL comments (Datasette on SQLite).
+
+Migration 0002 holds its own frozen copy (a migration must not change when this module does); a test
+checks the two agree on PostgreSQL, where the migration writes them as COMMENT ON.
+"""
+
+from __future__ import annotations
+
+VIEW_DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "v_metrics": (
+        "One row per reported figure of an active document, flattened with its document, source, agency, "
+        "indicator labels and calendar attributes: the table to point a BI tool at.",
+        {
+            "metric_id": "metrics.id",
+            "document_id": "the document the figure was reported in",
+            "document_title": "title of that document",
+            "published_on": "publication date of the document (Beijing time)",
+            "published_year": "year of published_on",
+            "published_year_month": "year and month of published_on as YYYY-MM",
+            "published_month": "first day of the month of published_on (a time axis)",
+            "source_name": "publisher of this copy",
+            "source_kind": "media, wire, government or other",
+            "original_source_name": "outlet that first published the story",
+            "duplicate_of_id": "the canonical copy of the same story; null for a canonical copy",
+            "story_id": "id of the canonical copy: count distinct story_id to count each story once",
+            "agency_id": "agencies.id of the agency the figure belongs to",
+            "agency_name": "canonical full name of the agency",
+            "agency_level": "national, provincial, prefectural, county or township",
+            "agency_region": "full region path of the agency; null for national bodies",
+            "indicator": "indicator code from the vocabulary; null where none fits",
+            "indicator_label_zh": "Chinese label of the indicator",
+            "indicator_label_en": "English label of the indicator",
+            "indicator_measures": "money or count",
+            "value": "value in base units (yuan for CNY; 5.2 for 5.2%)",
+            "value_max": "upper bound of a range, else null",
+            "unit": "CNY, another ISO currency code, %, or the measure word (起, 家 …)",
+            "qualifier": "exact, approx, more_than, at_least, less_than, at_most or range",
+            "cumulative": "a running total (累计, 以来): never add it to its own parts",
+            "period_start": "first day of the period the figure covers, if stated",
+            "period_end": "last day of the period (an as-of figure has only this)",
+            "period_date": "period_end, else period_start: the day the figure is as of",
+            "period_year": "year of period_date",
+            "period_year_month": "year and month of period_date as YYYY-MM",
+            "raw_text": "the figure as written",
+            "sentence": "the sentence it was found in (the evidence)",
+            "on_topic": "whether the figure is about medical-insurance supervision",
+            "document_on_topic": "whether the document is about medical-insurance fund supervision",
+        },
+    ),
+    "v_documents": (
+        "One row per active document with its publisher, story and calendar attributes (no body text; "
+        "see documents.body_text).",
+        {
+            "id": "documents.id",
+            "title": "title of the document",
+            "published_on": "publication date (Beijing time)",
+            "published_at": "publication time in UTC, when the document gives a time of day",
+            "published_year": "year of published_on",
+            "published_year_quarter": "year and quarter of published_on as YYYY-Qn",
+            "published_year_month": "year and month of published_on as YYYY-MM",
+            "published_month": "first day of the month of published_on (a time axis)",
+            "source_id": "sources.id of the publisher of this copy",
+            "source_name": "publisher of this copy",
+            "source_kind": "media, wire, government or other",
+            "original_source_id": "sources.id of the outlet that first published the story",
+            "original_source_name": "outlet that first published the story",
+            "duplicate_of_id": "the canonical copy of the same story; null for a canonical copy",
+            "story_id": "id of the canonical copy: count distinct story_id to count each story once",
+            "doc_number": "发文字号, e.g. 云医保发〔2022〕6号",
+            "index_number": "索引号 of government information-disclosure pages",
+            "url": "original URL when the file gives one",
+            "format": "detected file format",
+            "on_topic": "whether the document is about medical-insurance fund supervision",
+            "source_path": "path of the file relative to the folder it was loaded from",
+            "authors": "reporters or authors, separated by '; '",
+            "categories": "categories given by the publisher, separated by '; '",
+            "tags": "tags given by the publisher, separated by '; '",
+        },
+    ),
+}
+
+FTS_DESCRIPTION = (
+    "Full-text copy of documents.title and body_text for substring search in Chinese (SQLite: FTS5 "
+    "trigram; PostgreSQL: pg_trgm GIN indexes), kept in sync by triggers."
+)
+FTS_COLUMNS = {
+    "document_id": "documents.id",
+    "title": "copy of documents.title",
+    "body_text": "copy of documents.body_text",
+}

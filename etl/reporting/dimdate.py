@@ -1,0 +1,65 @@
+"""Keep dim_date covering the loaded dates, so reports grouping through it never lose a row.
+
+Whole years are covered (a year chart has no ragged ends); dates outside 1900-2200 are extraction noise and
+are not worth a dimension row each. Rows are only ever added, so a concurrent reader never sees a gap.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, select, union_all
+from sqlalchemy.engine import Connection, Engine
+
+from etl.load.bulk import bulk_insert
+from etl.load.schema import dim_date, documents, metrics
+
+BEIJING = timezone(timedelta(hours=8))
+EARLIEST, LATEST = 1900, 2200
+
+
+def dim_date_row(day: date) -> dict:
+    """One dim_date row: the calendar attributes BI tools group by, computed once here, not in SQL."""
+    iso = day.isocalendar()
+    quarter = (day.month - 1) // 3 + 1
+    start = datetime.combine(day, time(0), BEIJING).astimezone(UTC)
+    return {
+        "id": day.year * 10000 + day.month * 100 + day.day, "date": day, "name": day.isoformat(),
+        "year": day.year, "quarter": quarter, "month": day.month, "day": day.day,
+        "year_quarter": f"{day.year:04d}-Q{quarter}", "year_month": f"{day.year:04d}-{day.month:02d}",
+        "month_start": day.replace(day=1), "week_start": day - timedelta(days=iso.weekday - 1),
+        "iso_year": iso.year, "iso_week": iso.week, "iso_weekday": iso.weekday,
+        "utc_start": start, "utc_end": start + timedelta(days=1),
+    }
+
+
+def loaded_range(conn: Connection) -> tuple[date, date] | None:
+    """First and last date that documents and metric periods mention (None when nothing is dated)."""
+    d, m = documents.c, metrics.c
+    bounds = union_all(
+        select(func.min(d.published_on), func.max(d.published_on)),
+        select(func.min(m.period_start), func.max(m.period_start)),
+        select(func.min(m.period_end), func.max(m.period_end)),
+    )
+    days = [v for row in conn.execute(bounds) for v in row if v is not None]
+    days = [v if isinstance(v, date) else date.fromisoformat(str(v)[:10]) for v in days]
+    days = [v for v in days if EARLIEST <= v.year <= LATEST]
+    return (min(days), max(days)) if days else None
+
+
+def refresh_dim_date(engine: Engine) -> int:
+    """Add the dim_date rows missing for whole years around the loaded range; returns how many."""
+    with engine.begin() as conn:
+        span = loaded_range(conn)
+        if span is None:
+            return 0
+        first, last = date(span[0].year, 1, 1), date(span[1].year, 12, 31)
+        have = set(conn.execute(select(dim_date.c.id).where(dim_date.c.date.between(first, last))).scalars())
+        rows = []
+        day = first
+        while day <= last:
+            if day.year * 10000 + day.month * 100 + day.day not in have:
+                rows.append(dim_date_row(day))
+            day += timedelta(days=1)
+        bulk_insert(conn, dim_date, rows)
+        return len(rows)
