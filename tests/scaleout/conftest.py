@@ -1,0 +1,120 @@
+"""Fixtures for the scale-out tests: an input tree of seeds plus a corpus sample, a local-run baseline on
+PostgreSQL, and a whole-database snapshot that ignores only what legitimately differs between two runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import MetaData, create_engine, select, text
+from sqlalchemy.engine import make_url
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "seeds"
+CORPUS = REPO.parent / "shared" / "corpus"
+LAWS_SLICE = 40  # laws files in the sample: long documents, many metrics, seconds of work on 2 cores
+
+# Columns that say when or by which run a row was written: equal data, different runs.
+RUN_COLUMNS = frozenset({"run_id", "first_run_id", "started_at", "finished_at", "failed_at", "removed_at",
+                         "created_at", "updated_at", "loaded_at", "computed_at"})
+RUN_TABLE_COLUMNS = {"etl_runs": frozenset({"id", "paths"})}
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+
+def snapshot(url: str) -> Snapshot:
+    """Every row of every table (reflected, so tables added later are compared too), in key order."""
+    engine = create_engine(url)
+    try:
+        meta = MetaData()
+        meta.reflect(engine)
+        out: Snapshot = {}
+        with engine.connect() as conn:
+            for table in meta.sorted_tables:
+                ignored = RUN_COLUMNS | RUN_TABLE_COLUMNS.get(table.name, frozenset())
+                cols = [c for c in table.columns if c.name not in ignored]
+                order = list(table.primary_key.columns) or cols
+                rows = conn.execute(select(*cols).order_by(*order)).all()
+                out[table.name] = [tuple(r) for r in rows]
+        return out
+    finally:
+        engine.dispose()
+
+
+def assert_same_database(actual: Snapshot, expected: Snapshot) -> None:
+    """Table by table, with a readable first difference instead of a multi-megabyte diff."""
+    assert sorted(actual) == sorted(expected), "different tables"
+    for name in expected:
+        got, want = actual[name], expected[name]
+        assert len(got) == len(want), f"{name}: {len(got)} rows, expected {len(want)}"
+        for index, (a, b) in enumerate(zip(got, want, strict=True)):
+            assert a == b, f"{name}: row {index} differs:\n  got      {a!r}\n  expected {b!r}"
+
+
+@pytest.fixture(scope="module")
+def scaleout_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """seeds/ plus news/ and a slice of laws/ from the shared corpus (seeds only when it is absent)."""
+    root = tmp_path_factory.mktemp("scaleout") / "input"
+    shutil.copytree(SEEDS, root / "seeds")
+    if (CORPUS / "news").is_dir():
+        shutil.copytree(CORPUS / "news", root / "news")
+    if (CORPUS / "laws").is_dir():
+        (root / "laws").mkdir()
+        for path in sorted(p for p in (CORPUS / "laws").rglob("*") if p.is_file())[:LAWS_SLICE]:
+            shutil.copy2(path, root / "laws" / path.name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def corpus_present() -> None:
+    """Skip (with the reason) the checks that need the shared corpus when this checkout has none."""
+    if not (CORPUS / "news").is_dir() or not (CORPUS / "laws").is_dir():
+        pytest.skip(f"no shared corpus at {CORPUS}: the corpus sample cannot be compared (seeds-only is)")
+
+
+@pytest.fixture(scope="module")
+def fresh_database(pg_admin_url: str) -> Iterator[Callable[[], str]]:
+    """Make module-lived PostgreSQL databases (a baseline shared by the tests), dropped at the end."""
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    names: list[str] = []
+
+    def make() -> str:
+        name = f"etl_scaleout_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        names.append(name)
+        return make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def local_baseline(scaleout_input: Path, fresh_database: Callable[[], str]) -> Snapshot:
+    """The database a plain local run (one process) leaves: what every Dask run must reproduce."""
+    from etl.pipeline import RunOptions, run
+
+    url = fresh_database()
+    summary = run([str(scaleout_input)], url, RunOptions(workers=1, executor="local"))
+    assert summary.status in ("succeeded", "partial"), summary
+    assert summary.documents > 0
+    return snapshot(url)
+
+
+@pytest.fixture
+def snapshot_of() -> Callable[[str], Snapshot]:
+    """snapshot() as a fixture, so test modules need not import from a conftest."""
+    return snapshot
+
+
+@pytest.fixture
+def same_database() -> Callable[[Snapshot, Snapshot], None]:
+    return assert_same_database
