@@ -1,0 +1,69 @@
+"""The Dask executor leaves PostgreSQL exactly as a local run does, even when a worker dies mid-run.
+
+Needs the optional extra (`pip install '.[dask]'`; CI installs it) and PostgreSQL (the fixtures skip or,
+on CI, fail when it is absent).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed", reason="dask[distributed] is not installed: pip install '.[dask]'")
+
+from dask.distributed import Client, LocalCluster  # noqa: E402
+
+pytestmark = pytest.mark.postgres
+RUN_TIMEOUT = 240
+
+
+def _etl(etl_bin: list[str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*etl_bin, *args], capture_output=True, text=True, timeout=RUN_TIMEOUT)
+
+
+def test_dask_local_cluster_matches_local_run(etl_bin, scaleout_input: Path, local_baseline,
+                                              fresh_database: Callable[[], str], snapshot_of, same_database):
+    """`etl run --executor dask --workers 2`: a LocalCluster of 2 processes, same rows, same ids."""
+    url = fresh_database()
+    done = _etl(etl_bin, "run", str(scaleout_input), "--db", url, "--executor", "dask", "--workers", "2",
+                "--json", "--quiet")
+    assert done.returncode in (0, 3), done.stderr[-3000:]  # 3: partial (some files failed, same as local)
+    same_database(snapshot_of(url), local_baseline)
+
+
+def test_killed_worker_loses_and_duplicates_nothing(etl_bin, scaleout_input: Path, local_baseline, corpus_present,
+                                                     fresh_database: Callable[[], str], snapshot_of,
+                                                     same_database):
+    """SIGKILL a worker while it runs a batch: Dask re-runs the batch elsewhere, the run completes whole."""
+    url = fresh_database()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+        pids: dict[str, int] = client.run(os.getpid)
+        spec = "dask://" + cluster.scheduler_address.removeprefix("tcp://")
+        proc = subprocess.Popen([*etl_bin, "run", str(scaleout_input), "--db", url, "--executor", spec,
+                                 "--json", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        killed: str | None = None
+        deadline = time.monotonic() + RUN_TIMEOUT
+        try:
+            while killed is None and proc.poll() is None and time.monotonic() < deadline:
+                for address, keys in client.processing().items():
+                    if any(str(k).startswith("etl-batch") for k in keys) and address in pids:
+                        os.kill(pids[address], signal.SIGKILL)
+                        killed = address
+                        break
+                time.sleep(0.02)
+            out, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert killed is not None, f"the run ended before a worker could be killed:\n{err[-2000:]}"
+        assert proc.returncode in (0, 3), err[-3000:]
+        assert pids[killed] not in client.run(os.getpid).values(), "the killed worker is still alive"
+    same_database(snapshot_of(url), local_baseline)
