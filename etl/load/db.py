@@ -33,6 +33,13 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if "application_name" not in make_url(resolved).query:
+        # names the run's sessions, so the next run can end those a killed run left open (etl.load.lock)
+        from etl.load.lock import application_name
+
+        connect_args = dict(kwargs.pop("connect_args", None) or {})
+        connect_args.setdefault("application_name", application_name())
+        kwargs["connect_args"] = connect_args
     return create_engine(resolved, **kwargs)
 
 
