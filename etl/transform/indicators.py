@@ -49,6 +49,9 @@ COMPATIBLE_UNITS: dict[str, frozenset[str]] = {
     "problems_found": frozenset({"个", "项", "条", "处", "类"}),
     "clues_found": frozenset({"条", "个", "件", "批"}),
     "reports_received": frozenset({"件", "起", "条", "个", "次", "人次"}),
+    "cases_publicized": frozenset({"例", "起", "个", "件", "批", "批次"}),
+    "insured_persons_handled": PERSON_UNITS,
+    "officials_disciplined": PERSON_UNITS,
 }
 
 _GAP = "[^，,；;。！？!?\n]{0,12}?"
@@ -67,11 +70,11 @@ class Indicator:
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """The indicators and one compiled regex over all their cues (a group per cue gives its code)."""
+    """The indicators and one compiled regex over all their cues (a group per cue gives its codes)."""
 
     indicators: dict[str, Indicator]
     cue_regex: re.Pattern[str]
-    code_of_group: tuple[str, ...]
+    codes_of_group: tuple[tuple[str, ...], ...]
 
 
 def load_indicators(path: Path = VOCABULARY_PATH) -> dict[str, Indicator]:
@@ -91,19 +94,20 @@ def load_indicators(path: Path = VOCABULARY_PATH) -> dict[str, Indicator]:
 
 @lru_cache(maxsize=4)
 def vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
-    """The packaged vocabulary, compiled once per process."""
+    """The packaged vocabulary, compiled once per process.
+
+    A cue may belong to several codes (行政处罚: a penalty decision counted in 个, an institution in 家);
+    the unit of the figure then picks the one that fits.
+    """
     indicators = load_indicators(path)
-    cues: list[tuple[str, str]] = []
-    seen: set[str] = set()
+    codes_of_cue: dict[str, list[str]] = {}
     for indicator in indicators.values():
         for cue in indicator.cues:
-            if cue not in seen:
-                seen.add(cue)
-                cues.append((cue, indicator.code))
+            codes_of_cue.setdefault(cue, []).append(indicator.code)
     # longest first, so 暂停医保服务协议 is tried before 暂停协议 and 追退回 before 退回
-    cues.sort(key=lambda item: len(item[0]), reverse=True)
-    parts = ["(" + _GAP.join(re.escape(piece) for piece in cue.split("…")) + ")" for cue, _ in cues]
-    return Vocabulary(indicators, re.compile("|".join(parts)), tuple(code for _, code in cues))
+    cues = sorted(codes_of_cue, key=len, reverse=True)
+    parts = ["(" + _GAP.join(re.escape(piece) for piece in cue.split("…")) + ")" for cue in cues]
+    return Vocabulary(indicators, re.compile("|".join(parts)), tuple(tuple(codes_of_cue[cue]) for cue in cues))
 
 
 def _fits(code: str, measures: str, unit: str) -> bool:
@@ -122,15 +126,15 @@ def _best_cue(text: str, figure_start: int, figure_end: int, unit: str, vocab: V
     """The code of the best cue in text: specific before generic, then nearest to the figure."""
     best: tuple[int, int, int, str] | None = None
     for match in vocab.cue_regex.finditer(text):
-        code = vocab.code_of_group[match.lastindex - 1]  # type: ignore[operator]
-        if not _fits(code, vocab.indicators[code].measures, unit):
-            continue
         start, end = match.span()
         side = 1 if start >= figure_end else 0  # the verb usually comes first: a cue before wins
         distance = max(figure_start - end, start - figure_end, 0)
-        rank = (side, 0 if code in SPECIFIC_CODES else 1, distance, code)
-        if best is None or rank < best:
-            best = rank
+        for code in vocab.codes_of_group[match.lastindex - 1]:  # type: ignore[operator]
+            if not _fits(code, vocab.indicators[code].measures, unit):
+                continue
+            rank = (side, 0 if code in SPECIFIC_CODES else 1, distance, code)
+            if best is None or rank < best:
+                best = rank
     return best[3] if best else None
 
 

@@ -179,7 +179,9 @@ def _is_legal_threshold(text: str, candidate: _Candidate, sentence: str, normati
     if threshold and after.startswith(("的", "不满", "以上", "以下")):
         return True
     before = text[max(0, candidate.start - 2):candidate.start]
-    if before.endswith(("处", "处以", "并处")) and not before.endswith("判处"):
+    if before.endswith(("处以", "并处")) or (
+        is_money(candidate.unit) and before.endswith("处") and before[:1] not in "查判惩论"
+    ):
         return True
     if (threshold or normative) and NORM_REGEX.search(sentence) is not None:
         return True
@@ -204,6 +206,21 @@ def _lost_unit_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Cand
         unit = NOUN_MEASURE_WORDS[match.group("noun")]
         found.append(_Candidate(match.start("noun"), match.end(), value, None, unit, "exact", start))
     return found
+
+
+def _carried_indicator(text: str, previous: _Candidate, candidate: _Candidate, previous_record: MetricRecord) -> str | None:
+    """检查医疗机构14家，医保经办机构7家: a verbless noun-and-figure clause continues the one before it."""
+    between = text[previous.end:candidate.number_start]
+    if (
+        previous_record.indicator is None
+        or previous_record.unit != candidate.unit
+        or previous_record.char_end != previous.end
+        or len(between) > 14
+        or between[:1] not in ("，", ",", "、", "；", ";")
+        or any(mark in between[1:] for mark in "，,、；;。！？\n")
+    ):
+        return None
+    return previous_record.indicator
 
 
 def _bounds(ends: list[int], position: int, length: int) -> tuple[int, int]:
@@ -276,6 +293,8 @@ def _figures_in(
                 clause, candidate.number_start - clause_start, candidate.end - clause_start, candidate.unit,
                 near_start - clause_start, near_end - clause_start,
             )
+            if indicator is None and found and index > 0:
+                indicator = _carried_indicator(text, candidates[index - 1], candidate, found[-1].record)
         period = find_period(sentence, candidate.number_start - sentence_start, published_on)
         record = MetricRecord(
             value=candidate.value,

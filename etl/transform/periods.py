@@ -37,6 +37,9 @@ PERIOD_REGEX = re.compile(
         # 2018年至2021年10月, 2021年1月至9月, 2021年1-9月
         rf"(?P<range>(?:自|从)?{_date_pattern('a', year_required=True)}\s*(?:至|到|—|-|~|～)\s*"
         rf"{_date_pattern('b', year_required=False)}(?:底|末)?)",
+        # 1至8月份, 2021年1-9月: months of one year (the publication year when none is written)
+        r"(?P<months>(?:(?P<my>\d{4})年)?(?P<m1>\d{1,2}|[一二三四五六七八九十]{1,3})月?\s*(?:至|到|-|—|~|～)\s*"
+        r"(?P<m2>\d{1,2}|[一二三四五六七八九十]{1,3})月(?:份)?(?:底|末)?)",
         # 截至2021年12月25日, 截至10月底, 截至目前
         rf"(?P<asof>(?:截至|截止|截止到|截至到)\s*(?:(?P<now>目前|现在|发稿时|当前)|{_date_pattern('c', year_required=False)}))",
         # 自2025年4月起, 2020年1月1日以来, 7月以来
@@ -106,13 +109,21 @@ def _years_back(anchor: date, years: int) -> date:
 
 
 def _period_of(match: re.Match[str], anchor: date | None) -> Period | None:
-    kind = next(k for k in ("range", "asof", "since", "years", "thisyear", "lastyear", "plain") if match.group(k))
+    kind = next(
+        k for k in ("range", "months", "asof", "since", "years", "thisyear", "lastyear", "plain") if match.group(k)
+    )
     if kind == "range":
         start = _resolve(match, "a", anchor, end=False)
         end_anchor = start or anchor
         if match.group("by") is None and start is not None:  # 2021年1月至9月: the year carries over
             end_anchor = date(start.year, 12, 31)
         return Period(start, _resolve(match, "b", end_anchor, end=True))
+    if kind == "months":
+        year = int(match.group("my")) if match.group("my") else (anchor.year if anchor else None)
+        first, last = _small_number(match.group("m1")), _small_number(match.group("m2"))
+        if year is None or not 1 <= first <= last <= 12:
+            return None
+        return Period(date(year, first, 1), _month_end(year, last))
     if kind == "asof":
         if match.group("now"):
             return Period(None, anchor, cumulative=True)
@@ -153,13 +164,19 @@ def find_period(sentence: str, figure_offset: int, published_on: date | None) ->
     if not any(ch in before for ch in "年月今截"):
         return Period(None, None, cumulative)
     found: list[Period] = []
+    last_end = 0
     for match in PERIOD_REGEX.finditer(before):
         period = _plain_period(match) if match.group("plain") else _period_of(match, published_on)
         if period is not None:
             found.append(period)
+            last_end = match.end()
     if not found:
         return Period(None, None, cumulative)
     last = found[-1]
+    if not last.cumulative and "以来" in before[last_end:]:
+        # 今年追回88.12亿元，意味着国家医保局自成立以来，已累计追回436.87亿元: a running total since
+        # some event the text does not date, as of publication
+        return Period(None, published_on, True)
     start = last.start
     if start is None and last.end is not None:
         since = [p for p in found[:-1] if p.cumulative and p.start is not None]

@@ -25,7 +25,7 @@ CURRENCIES: dict[str, str] = {
 # Measure words of counted things. 个 is not a unit before a duration (3个月) or a percentage point.
 COUNT_UNITS = (
     "家次", "人次", "户次", "例次", "家", "人", "名", "位", "个", "件", "处", "条", "项", "例", "起",
-    "宗", "所", "户", "份", "张", "批", "台", "套", "辆", "场", "篇", "次", "盒", "剂", "吨", "公斤",
+    "宗", "所", "户", "份", "张", "批次", "批", "台", "套", "辆", "场", "篇", "次", "盒", "剂", "吨", "公斤",
     "千克", "亩", "平方米", "公里",
 )
 PERCENT_UNITS = {"%": "%", "％": "%", "个百分点": "个百分点", "个基点": "个基点"}
@@ -33,8 +33,12 @@ PERCENT_UNITS = {"%": "%", "％": "%", "个百分点": "个百分点", "个基�
 _NOT_AFTER_GE = r"(?!月|工作日|小时|星期|季度|自然日|交易日|年度|百分点|基点)"
 
 
+# 元 is not yuan in 2022元旦 or 元器件
+_WORD_GUARDS = {"元": "元(?![旦宵素器件])"}
+
+
 def _alternation(words: list[str]) -> str:
-    return "|".join(sorted(words, key=len, reverse=True))
+    return "|".join(_WORD_GUARDS.get(word, word) for word in sorted(words, key=len, reverse=True))
 
 
 _count = [w for w in COUNT_UNITS if w != "个"]

@@ -79,6 +79,23 @@ def test_gap_cue_spans_the_figure() -> None:
     }
 
 
+def test_unit_picks_among_codes_of_one_cue() -> None:
+    # 查处 counts cases in 起 and institutions in 家 (the second sentence is composed in the style of the
+    # national bulletins, whose "检查…万家，查处…万家" pattern the seeds do not show)
+    assert indicators("全国医保部门共查处涉及“三假”案件3970起。") == {"3970起": "cases_investigated"}
+    assert indicators("该省全年检查定点医药机构1.2万家，查处3600家，追回医保资金5.6亿元。") == {
+        "1.2万家": "institutions_inspected", "3600家": "institutions_handled", "5.6亿元": "funds_recovered",
+    }
+
+
+def test_verbless_clause_continues_the_previous_figure() -> None:
+    # composed in the style of a flight-inspection bulletin
+    text = "省医保局开展飞行检查，检查医疗机构9家，医保经办机构3家，查出涉嫌违法违规资金2600万元。"
+    assert indicators(text) == {
+        "9家": "institutions_inspected", "3家": "institutions_inspected", "2600万元": "funds_involved",
+    }
+
+
 def test_no_indicator_where_none_fits() -> None:
     text = "连续参保有激励，对连续参加居民医保满4年的群众，从第5年起每多参保1年可提高大病保险最高支付限额至少1000元。"
     assert indicators(text) == {"至少1000元": None}
@@ -138,6 +155,9 @@ def test_document_topic() -> None:
          date(2025, 4, 1), date(2025, 10, 28), True),
         ("按公告发布日期计算，7 月以来，A 股市场超 700 家公司披露回购进展相关公告", date(2024, 8, 1),
          date(2024, 7, 1), date(2024, 8, 1), True),
+        # the next two are composed in bulletin style: months without a year, 以来 after a dated figure
+        ("1至6月份，全市共检查定点医药机构860家", date(2023, 7, 20), date(2023, 1, 1), date(2023, 6, 30), False),
+        ("今年追回120万元，局成立以来已累计追回医保基金900万元", date(2023, 7, 20), None, date(2023, 7, 20), True),
     ],
 )
 def test_period_of_a_figure(

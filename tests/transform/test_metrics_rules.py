@@ -177,6 +177,11 @@ def test_legal_thresholds_and_fine_ranges_are_not_metrics(sentence: str) -> None
     assert extract_metrics(sentence) == []
 
 
+def test_cha_chu_is_not_a_penalty_verb() -> None:
+    # 处 before a fine is a norm (处二千元罚款); 查处 before a count is a report (composed, bulletin style)
+    assert figures("上半年全市检查定点医药机构860家，查处215家。")[1][:3] == ("215家", Decimal(215), "家")
+
+
 def test_a_regulation_yields_no_metrics() -> None:
     law = (
         "# 医疗保障基金使用监督管理条例\n\n"
