@@ -1,10 +1,9 @@
 -- title: Conflicting figures
--- description: Pairs of figures for the same indicator, agency, unit and period (and both running totals or both not) that two different stories report with different values. Copies of one story are not counted as independent reports. On-topic figures of active documents with an agency and a period only.
+-- description: Pairs of figures for the same indicator, agency, unit and period (and both running totals or both not) that two different stories report with different values. A story speaks through its canonical copy (duplicate copies say the same and are left out). On-topic figures of active documents with an agency and a period only.
 WITH f AS (
     SELECT
         m.id AS metric_id,
         m.document_id,
-        COALESCE(d.duplicate_of_id, d.id) AS story_id,
         m.agency_id,
         m.indicator,
         m.unit,
@@ -20,6 +19,7 @@ WITH f AS (
     JOIN documents d ON d.id = m.document_id
     LEFT JOIN sources s ON s.id = d.source_id
     WHERE d.status = 'active'
+      AND d.duplicate_of_id IS NULL
       AND m.on_topic
       AND m.indicator IS NOT NULL
       AND m.agency_id IS NOT NULL
@@ -52,7 +52,6 @@ JOIN f y
  AND y.cumulative = x.cumulative
  AND (y.period_start = x.period_start OR (y.period_start IS NULL AND x.period_start IS NULL))
  AND (y.period_end = x.period_end OR (y.period_end IS NULL AND x.period_end IS NULL))
- AND y.story_id <> x.story_id
  AND y.document_id > x.document_id
 JOIN agencies a ON a.id = x.agency_id
 JOIN indicators i ON i.code = x.indicator
