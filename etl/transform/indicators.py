@@ -25,6 +25,7 @@ VOCABULARY_PATH = Path(__file__).resolve().parent.parent / "data" / "indicators.
 
 # Codes whose cues name a specific act; they beat generic cues anywhere in the clause.
 SPECIFIC_CODES = frozenset({
+    "funds_recovered",
     "agreements_suspended", "agreements_terminated", "settlement_suspended_persons", "institutions_closed",
     "cases_supervised", "referred_to_police", "referred_to_discipline", "suspects_arrested",
     "gangs_dismantled", "penalty_decisions", "fines", "funds_involved", "losses_avoided",
@@ -55,6 +56,8 @@ COMPATIBLE_UNITS: dict[str, frozenset[str]] = {
 }
 
 _GAP = "[^，,；;。！？!?\n]{0,12}?"
+# Cues that name the wrong-doing rather than an act against it: "追回被骗取的医保基金12万元" is a recovery.
+WEAK_CUES = frozenset({"骗取", "套取", "骗取医保基金", "造成…损失"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,7 @@ class Vocabulary:
     indicators: dict[str, Indicator]
     cue_regex: re.Pattern[str]
     codes_of_group: tuple[tuple[str, ...], ...]
+    weak_group: tuple[bool, ...]
 
 
 def load_indicators(path: Path = VOCABULARY_PATH) -> dict[str, Indicator]:
@@ -107,7 +111,13 @@ def vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
     # longest first, so 暂停医保服务协议 is tried before 暂停协议 and 追退回 before 退回
     cues = sorted(codes_of_cue, key=len, reverse=True)
     parts = ["(" + _GAP.join(re.escape(piece) for piece in cue.split("…")) + ")" for cue in cues]
-    return Vocabulary(indicators, re.compile("|".join(parts)), tuple(tuple(codes_of_cue[cue]) for cue in cues))
+    # inside a lookahead, so overlapping cues are all found: 并处罚金 holds 处罚 and 罚金
+    return Vocabulary(
+        indicators,
+        re.compile("(?=" + "|".join(parts) + ")"),
+        tuple(tuple(codes_of_cue[cue]) for cue in cues),
+        tuple(cue in WEAK_CUES for cue in cues),
+    )
 
 
 def _fits(code: str, measures: str, unit: str) -> bool:
@@ -126,13 +136,15 @@ def _best_cue(text: str, figure_start: int, figure_end: int, unit: str, vocab: V
     """The code of the best cue in text: specific before generic, then nearest to the figure."""
     best: tuple[int, int, int, str] | None = None
     for match in vocab.cue_regex.finditer(text):
-        start, end = match.span()
+        group = match.lastindex or 1
+        start, end = match.span(group)
         side = 1 if start >= figure_end else 0  # the verb usually comes first: a cue before wins
         distance = max(figure_start - end, start - figure_end, 0)
-        for code in vocab.codes_of_group[match.lastindex - 1]:  # type: ignore[operator]
+        weak = vocab.weak_group[group - 1]
+        for code in vocab.codes_of_group[group - 1]:
             if not _fits(code, vocab.indicators[code].measures, unit):
                 continue
-            rank = (side, 0 if code in SPECIFIC_CODES else 1, distance, code)
+            rank = (side, 0 if code in SPECIFIC_CODES and not weak else 1, distance, code)
             if best is None or rank < best:
                 best = rank
     return best[3] if best else None

@@ -96,6 +96,32 @@ def test_verbless_clause_continues_the_previous_figure() -> None:
     }
 
 
+def test_overlapping_cues_are_all_seen() -> None:
+    # 并处罚金 holds 处罚 (institutions) and 罚金 (fines); a money figure takes the one that fits
+    text = "法院以诈骗罪判处被告人有期徒刑三年，并处罚金3万元，骗保团伙成员另有5人被判刑。"
+    assert indicators(text)["3万元"] == "fines"
+
+
+def test_wrong_doing_cue_yields_to_the_act_against_it() -> None:
+    # composed in the style of typical-case bulletins
+    assert indicators("经查，参保人李某伪造住院票据骗取医保基金1.27万元。") == {"1.27万元": "funds_involved"}
+    assert indicators("医保部门已追回被骗取的医保基金1.27万元。") == {"1.27万元": "funds_recovered"}
+
+
+def test_a_total_does_not_continue_the_previous_figure() -> None:
+    text = "责令其限期整改，中止定点服务协议4个月，追回医保基金5.34万元，核减10.81万元，共计16.15万元。"
+    assert indicators(text) == {"5.34万元": "funds_recovered", "10.81万元": "funds_deducted", "16.15万元": None}
+
+
+def test_enforcement_words_do_not_make_a_bulletin_normative() -> None:
+    # 责令 and 予以 report what was done; only 应当/不得/可以/必须 mark a text that lays down rules
+    text = (
+        "某诊所存在虚构医疗服务的违法行为，涉及医保基金2716元。市医疗保障局对该诊所处理如下：1.责令整改；"
+        "2.罚款人民币13580元。"
+    )
+    assert indicators(text) == {"2716元": "funds_involved", "人民币13580元": "fines"}
+
+
 def test_no_indicator_where_none_fits() -> None:
     text = "连续参保有激励，对连续参加居民医保满4年的群众，从第5年起每多参保1年可提高大病保险最高支付限额至少1000元。"
     assert indicators(text) == {"至少1000元": None}

@@ -142,6 +142,8 @@ def test_year_like_count_is_a_count_not_a_year() -> None:
         "号: 003149652/202510-00075 信息分类: 政府新闻发布会实录",  # index number
         "深入开展“百万警进千万家”活动",  # slogan words, not ten million households
         "一起推进医保基金监管工作",  # 一起 is "together"
+        "暂停涉及医疗保障基金使用的医药服务10个半月。",  # a duration
+        "恰逢2022元旦假期，医保经办大厅照常办公。",  # 元旦 is not yuan
     ],
 )
 def test_dates_durations_ordinals_list_items_and_numbers_are_not_metrics(sentence: str) -> None:
