@@ -9,6 +9,13 @@ Library API (what the CLI calls, usable from a notebook)::
 
 __version__ = "0.1.0"
 
-from etl.api import inspect_file, run  # noqa: E402
-
 __all__ = ["__version__", "inspect_file", "run"]
+
+
+def __getattr__(name: str):
+    """Import the API on first use: `etl --help` and a no-change `etl run` must not pay for every import."""
+    if name in ("inspect_file", "run"):
+        from etl import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'etl' has no attribute {name!r}")
