@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""Scale-out figures on PostgreSQL: documents/s of `etl run` with the Dask executor beside the local one,
+and COPY loading rows/s beside raw psycopg COPY of the same rows (goal: >= 60%).
+
+Usage: .venv/bin/python bench/scaleout_bench.py [--scale 30] [--repeat 3] [--workers 2] [--parts e2e,copy]
+       [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test] [--out bench/scaleout.md]
+
+The corpus is `--scale` copies of ../shared/corpus/laws/ plus news/, each copy perturbed (a line naming the
+copy is appended) so every file hash differs, built as bench/run_bench.py builds it, once, and reused. Each end-to-end run
+loads it into a fresh PostgreSQL database with `etl run` in a subprocess, as a user would; the figure is
+new documents / wall-clock seconds (LocalCluster start-up included), median of --repeat runs.
+
+The COPY rows are real: metric and agency-link rows the transform makes from news/ and a slice of laws/,
+shaped as the loader shapes them (dicts), repeated to --copy-rows. Timed, median of --repeat, each in one
+transaction on a freshly truncated table, in loader-sized chunks:
+- raw psycopg COPY of ready-made tuples (the floor: no SQLAlchemy, no dicts);
+- etl.load.bulk.bulk_insert, the loader's path (dicts -> COPY in the batch's transaction);
+- a staging temp table + one INSERT ... SELECT (what conflict handling would cost);
+- SQLAlchemy Core executemany (the path before COPY);
+and for documents (which need their ids back): executemany ... RETURNING vs ids taken from the sequence
+with one query, then COPY (a proposal, not what the loader does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from operator import itemgetter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy.engine import Engine, make_url  # noqa: E402
+
+from etl.load import migrate  # noqa: E402
+from etl.load.bulk import bulk_insert  # noqa: E402
+from etl.load.runs import start_run, sync_vocabulary  # noqa: E402
+from etl.load.schema import agencies, document_agencies, documents, metrics  # noqa: E402
+
+CORPUS = REPO.parent / "shared" / "corpus"
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+RESULT = REPO / "bench" / "scaleout.md"
+CHUNK = 4096  # rows per COPY / executemany call: a loader batch of 256 documents makes a few thousand
+
+
+# -- corpus ----------------------------------------------------------------------------------------------
+
+def build_corpus(scale: int, root: Path) -> Path:
+    """scale perturbed copies of laws/ + news/, built by bench/run_bench.py's builder when it is there (the
+    same corpora as the performance table), else the same way here; reused when already complete."""
+    shared = REPO / "bench" / "run_bench.py"
+    if shared.exists():
+        try:
+            spec = importlib.util.spec_from_file_location("run_bench", shared)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module.build_corpus(root, scale)
+        except Exception as exc:  # its own dependencies (psutil) may be missing: build here instead
+            print(f"bench/run_bench.py unusable ({exc}); building the copies here", flush=True)
+    target = root / f"corpus-{scale}x"
+    done = target / ".built"
+    if done.exists():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    for copy in range(scale):
+        for part in ("laws", "news"):
+            for path in sorted(p for p in (CORPUS / part).rglob("*") if p.is_file()):
+                out = target / f"copy{copy:02d}" / part / path.relative_to(CORPUS / part)
+                out.parent.mkdir(parents=True, exist_ok=True)
+                data = path.read_bytes()
+                out.write_bytes(data + f"\n\nbench copy {copy}\n".encode() if path.suffix == ".md" else data)
+    done.write_text("1")
+    return target
+
+
+@contextmanager
+def fresh_database(admin_url: str) -> Iterator[str]:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"etl_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def etl_run(corpus: Path, url: str, executor: str, workers: int) -> tuple[float, dict]:
+    etl = Path(sys.executable).with_name("etl")
+    started = time.perf_counter()
+    done = subprocess.run([str(etl), "run", str(corpus), "--db", url, "--executor", executor, "--workers",
+                           str(workers), "--json", "--quiet"], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 3):
+        raise RuntimeError(f"etl run failed ({done.returncode}): {done.stderr[-2000:]}")
+    return seconds, json.loads(done.stdout)
+
+
+def bench_e2e(corpus: Path, admin_url: str, workers: int, repeat: int) -> list[dict]:
+    rows = []
+    for executor in ("local", "dask"):
+        times, summary = [], {}
+        for _ in range(repeat):
+            with fresh_database(admin_url) as url:
+                seconds, summary = etl_run(corpus, url, executor, workers)
+            times.append(seconds)
+            print(f"  {executor}: {seconds:.1f} s, {summary['files_new']} documents", flush=True)
+        median = statistics.median(times)
+        rows.append({"executor": executor, "documents": summary["files_new"], "metrics": summary["metrics"],
+                     "seconds": median, "docs_per_s": summary["files_new"] / median, "runs": len(times)})
+    return rows
+
+
+# -- COPY ------------------------------------------------------------------------------------------------
+
+def real_rows(limit_files: int = 400) -> tuple[list[dict], list[dict], list[dict], list[tuple[str, ...]]]:
+    """Metric, agency-link and document rows from real transforms, and the agencies they point at."""
+    from etl.transform import transform_document
+
+    files = sorted((CORPUS / "news").rglob("*.md")) + sorted((CORPUS / "laws").rglob("*.md"))[:limit_files]
+    metric_rows: list[dict] = []
+    link_rows: list[dict] = []
+    doc_rows: list[dict] = []
+    agency_names: dict[str, tuple[str, ...]] = {}
+    for doc_index, path in enumerate(files):
+        try:
+            record = transform_document(path.read_bytes(), path.name)
+        except Exception:  # a file the transform rejects is simply not part of the sample
+            continue
+        ex = record.extracted
+        doc_rows.append({
+            "file_path": str(path), "source_path": path.name, "content_sha256": record.content_sha256,
+            "size_bytes": record.size_bytes, "file_mtime_ns": 1, "format": ex.format, "encoding": ex.encoding,
+            "title": ex.title, "published_at": ex.published_at, "published_offset": ex.published_offset,
+            "published_on": ex.published_on, "doc_number": ex.doc_number, "index_number": ex.index_number,
+            "source_id": None, "original_source_id": None, "editor": ex.editor, "authors": None,
+            "categories": None, "tags": None, "url": ex.url, "body_text": ex.body_text, "on_topic": record.on_topic,
+            "simhash": record.simhash, "extractor_version": record.extractor_version, "status": "active",
+            "removed_at": None,
+        })
+        for m in record.metrics:
+            metric_rows.append({
+                "document_id": doc_index, "agency_id": m.agency_name, "indicator": m.indicator,
+                "value": m.value, "value_max": m.value_max, "unit": m.unit, "qualifier": m.qualifier,
+                "raw_text": m.raw_text, "sentence": m.sentence, "char_start": m.char_start, "char_end": m.char_end,
+                "period_start": m.period_start, "period_end": m.period_end, "cumulative": m.cumulative,
+                "on_topic": m.on_topic,
+            })
+        for a in record.agencies:
+            agency_names[a.name] = (a.name, a.level, a.region, a.region_code)
+            link_rows.append({"document_id": doc_index, "agency_id": a.name, "role": a.role,
+                              "mention_count": a.mention_count, "aliases": "; ".join(a.aliases) or None})
+    return metric_rows, link_rows, doc_rows, list(agency_names.values())
+
+
+def _timed(engine: Engine, table: str, write: Callable[[object], None], repeat: int) -> float:
+    """Median seconds of write(conn) in one transaction on an empty table."""
+    times = []
+    for _ in range(repeat):
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {table} CASCADE"))
+        with engine.begin() as conn:
+            started = time.perf_counter()
+            write(conn)
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _chunks(rows: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def bench_copy(admin_url: str, target_rows: int, repeat: int) -> list[dict]:
+    metric_rows, link_rows, doc_rows, agency_rows = real_rows()
+    if not metric_rows:
+        raise RuntimeError("the transform made no metric rows from the sample")
+    out: list[dict] = []
+    with fresh_database(admin_url) as url:
+        engine = create_engine(url)
+        migrate.upgrade(engine)
+        sync_vocabulary(engine)
+        run_id = start_run(engine, ["bench"], "bench")
+        docs_needed = max(1, len(doc_rows))
+        with engine.begin() as conn:
+            doc_ids = conn.execute(insert(documents).returning(documents.c.id, sort_by_parameter_order=True),
+                                   [{**d, "file_path": f"{d['file_path']}#{i}", "run_id": run_id,
+                                     "first_run_id": run_id} for i, d in enumerate(doc_rows)]).scalars().all()
+            agency_ids = dict(zip([a[0] for a in agency_rows], conn.execute(
+                insert(agencies).returning(agencies.c.id, sort_by_parameter_order=True),
+                [{"name": n, "level": lv, "region": r, "region_code": c, "run_id": run_id}
+                 for n, lv, r, c in agency_rows]).scalars().all(), strict=True)) if agency_rows else {}
+            codes = set(conn.execute(text("SELECT code FROM indicators")).scalars())
+
+        def shaped_metrics() -> list[dict]:
+            rows = []
+            for i in range(target_rows):
+                m = metric_rows[i % len(metric_rows)]
+                rows.append({**m, "document_id": doc_ids[(m["document_id"] + i // len(metric_rows)) % docs_needed],
+                             "agency_id": agency_ids.get(m["agency_id"]) if m["agency_id"] else None,
+                             "indicator": m["indicator"] if m["indicator"] in codes else None, "run_id": run_id})
+            return rows
+
+        def shaped_links() -> list[dict]:
+            rows, seen = [], set()
+            for doc_id in doc_ids:
+                for link in link_rows:
+                    key = (doc_id, agency_ids[link["agency_id"]], link["role"])
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    rows.append({**link, "document_id": doc_id, "agency_id": key[1], "run_id": run_id})
+                    if len(rows) >= target_rows:
+                        return rows
+            return rows
+
+        for table, rows in ((metrics, shaped_metrics()), (document_agencies, shaped_links())):
+            if not rows:
+                continue
+            names = list(rows[0])
+            getter = itemgetter(*names)
+            tuples = [getter(r) for r in rows]  # the floor gets its tuples ready-made, untimed
+            cols = ", ".join(names)
+
+            def raw_copy(conn, tuples=tuples, cols=cols, table=table) -> None:
+                with conn.connection.driver_connection.cursor() as cur:
+                    for part in _chunks(tuples):
+                        with cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
+                            for values in part:
+                                copy.write_row(values)
+
+            def ours(conn, rows=rows, table=table) -> None:
+                for part in _chunks(rows):
+                    bulk_insert(conn, table, part)
+
+            def staged(conn, tuples=tuples, cols=cols, table=table) -> None:
+                with conn.connection.driver_connection.cursor() as cur:
+                    cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS stage_{table.name} "
+                                f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+                    for part in _chunks(tuples):
+                        with cur.copy(f"COPY stage_{table.name} ({cols}) FROM STDIN") as copy:
+                            for values in part:
+                                copy.write_row(values)
+                        sql = f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM stage_{table.name}"  # noqa: S608
+                        cur.execute(sql + " ON CONFLICT DO NOTHING")  # names come from our schema, not input
+                        cur.execute(f"TRUNCATE stage_{table.name}")
+
+            def executemany(conn, rows=rows, table=table) -> None:
+                for part in _chunks(rows):
+                    conn.execute(table.insert(), part)
+
+            floor = _timed(engine, table.name, raw_copy, repeat)
+            for method, fn in (("raw psycopg COPY (floor)", raw_copy), ("bulk_insert: COPY from loader dicts", ours),
+                               ("COPY to staging + INSERT … SELECT", staged),
+                               ("SQLAlchemy Core executemany", executemany)):
+                seconds = floor if fn is raw_copy else _timed(engine, table.name, fn, repeat)
+                out.append({"table": table.name, "method": method, "rows": len(rows), "seconds": seconds,
+                            "rows_per_s": len(rows) / seconds, "of_floor": floor / seconds})
+                print(f"  {table.name} {method}: {len(rows) / seconds:,.0f} rows/s", flush=True)
+
+        out.extend(bench_documents(engine, doc_rows, run_id, repeat))
+        engine.dispose()
+    return out
+
+
+def bench_documents(engine: Engine, doc_rows: list[dict], run_id: int, repeat: int) -> list[dict]:
+    """Documents need ids back: executemany RETURNING (today) vs ids from the sequence, then COPY."""
+    times = max(1, 4000 // max(1, len(doc_rows)))
+    rows = [{**d, "file_path": f"{d['file_path']}#bench{k}", "run_id": run_id, "first_run_id": run_id}
+            for k in range(times) for d in doc_rows]
+    out = []
+
+    def clear(conn) -> None:
+        conn.execute(text("DELETE FROM documents WHERE file_path LIKE '%#bench%'"))
+
+    def returning(conn) -> None:
+        for part in _chunks(rows, 256):
+            conn.execute(insert(documents).returning(documents.c.id, sort_by_parameter_order=True),
+                         part).scalars().all()
+
+    def copy_with_ids(conn) -> None:
+        from etl.load.bulk import copy_rows
+
+        for part in _chunks(rows, 256):
+            ids = conn.execute(text("SELECT nextval(pg_get_serial_sequence('documents', 'id')) "
+                                    "FROM generate_series(1, :n)"), {"n": len(part)}).scalars().all()
+            copy_rows(conn, documents, [{**r, "id": i} for r, i in zip(part, ids, strict=True)])
+
+    for method, fn in (("executemany … RETURNING (loader today)", returning),
+                       ("ids from the sequence + COPY (proposal)", copy_with_ids)):
+        spans = []
+        for _ in range(repeat):
+            with engine.begin() as conn:
+                clear(conn)
+            with engine.begin() as conn:
+                started = time.perf_counter()
+                fn(conn)
+                spans.append(time.perf_counter() - started)
+        seconds = statistics.median(spans)
+        out.append({"table": "documents", "method": method, "rows": len(rows), "seconds": seconds,
+                    "rows_per_s": len(rows) / seconds, "of_floor": None})
+        print(f"  documents {method}: {len(rows) / seconds:,.0f} rows/s", flush=True)
+    return out
+
+
+# -- report ----------------------------------------------------------------------------------------------
+
+def load_note() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min) on {os.cpu_count()} cores"
+
+
+def write_report(path: Path, args: argparse.Namespace, e2e: list[dict], copy: list[dict], before: str,
+                 after: str, corpus_files: int) -> None:
+    lines = ["# Scale-out figures (Dask executor, COPY loading) on PostgreSQL", "",
+             f"Made by `bench/scaleout_bench.py --scale {args.scale} --repeat {args.repeat} --workers {args.workers}`"
+             f" on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, Python "
+             f"{platform.python_version()}, {platform.platform()}).",
+             f"Load before: {before}; after: {after}.", ""]
+    if e2e:
+        lines += [f"## End to end: `etl run` into a fresh PostgreSQL database, {corpus_files:,} files "
+                  f"({args.scale}× laws/ + news/, perturbed copies), --workers {args.workers}", "",
+                  "| executor | documents | metrics | seconds (median) | documents/s | vs local |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        local = next(r for r in e2e if r["executor"] == "local")
+        for r in e2e:
+            lines.append(f"| {r['executor']} | {r['documents']:,} | {r['metrics']:,} | {r['seconds']:.1f} | "
+                         f"{r['docs_per_s']:.1f} | {r['docs_per_s'] / local['docs_per_s']:.2f}× |")
+        lines.append("")
+    if copy:
+        lines += ["## Loading rows into PostgreSQL, one transaction, chunks of "
+                  f"{CHUNK:,} rows (documents: 256, a load batch)", "",
+                  "| table | method | rows | rows/s (median) | share of raw COPY |",
+                  "| --- | --- | ---: | ---: | ---: |"]
+        for r in copy:
+            share = f"{r['of_floor']:.0%}" if r["of_floor"] is not None else "—"
+            lines.append(f"| {r['table']} | {r['method']} | {r['rows']:,} | {r['rows_per_s']:,.0f} | {share} |")
+        lines.append("")
+    path.write_text("\n".join(lines))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--parts", default="e2e,copy")
+    parser.add_argument("--copy-rows", type=int, default=200_000)
+    parser.add_argument("--pg", default=os.environ.get("ETL_TEST_POSTGRES_URL", PG_DEFAULT))
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "etl-scaleout-bench")
+    parser.add_argument("--out", type=Path, default=RESULT)
+    args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    before = load_note()
+    e2e: list[dict] = []
+    copy: list[dict] = []
+    files = 0
+    if "copy" in parts:
+        print("COPY loading", flush=True)
+        copy = bench_copy(args.pg, args.copy_rows, args.repeat)
+    if "e2e" in parts:
+        corpus = build_corpus(args.scale, args.work)
+        files = sum(1 for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
+        print(f"end to end on {corpus} ({files} files)", flush=True)
+        e2e = bench_e2e(corpus, args.pg, args.workers, args.repeat)
+    write_report(args.out, args, e2e, copy, before, load_note(), files)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
