@@ -29,6 +29,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 WINDOW_PER_THREAD = 3  # batches in flight per worker thread: enough to hide a round trip, small for memory
 TASK_RETRIES = 2  # a batch that raises is run again; a batch on a lost worker is re-run by the scheduler
 WORKER_WAIT_SECONDS = 60.0  # how long a run waits for the first worker of a remote cluster
+CONNECT_SECONDS = 30.0  # how long a run waits for the scheduler to answer
+RESIZE_EVERY = 64  # batches between looks at the cluster's size
 
 
 def _worker_version() -> str:
@@ -41,35 +43,45 @@ class DaskExecutor:
 
     def __init__(self, spec: str, max_bytes: int | None, workers: int | None = None,
                  window_per_thread: int = WINDOW_PER_THREAD, retries: int = TASK_RETRIES):
+        if spec != "dask" and not (spec.startswith("dask://") and len(spec) > len("dask://")):
+            raise ValueError(f"unknown executor {spec!r}: use dask or dask://HOST:PORT")
+        self.spec = spec
         self.max_bytes = max_bytes
+        self.workers = workers
+        self.window_per_thread = window_per_thread
         self.retries = retries
         self.cluster: LocalCluster | None = None
+        self.client: Client | None = None
         self.pending: deque[Future] = deque()
+        self.window = 2
         self.run_key = f"etl-batch-{uuid.uuid4().hex[:8]}"
-        if spec == "dask":
+
+    def _start(self) -> Client:
+        """Connect (or start the LocalCluster) on the first batch: a run with nothing to do needs no cluster."""
+        if self.spec == "dask":
             # processes (the transform is pure Python: threads would share one GIL), one thread each
             self.cluster = LocalCluster(
-                n_workers=workers or 1, threads_per_worker=1, processes=True,
+                n_workers=self.workers or 1, threads_per_worker=1, processes=True,
                 dashboard_address=None, silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster, set_as_default=False)
-        elif spec.startswith("dask://") and len(spec) > len("dask://"):
-            address = spec[len("dask://"):]
-            self.client = Client(address if "://" in address else f"tcp://{address}", set_as_default=False,
-                                 timeout=30)
         else:
-            raise ValueError(f"unknown executor {spec!r}: use dask or dask://HOST:PORT")
-        try:
-            self.client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
-            self._check_versions()
-            threads = sum(self.client.nthreads().values())
-        except BaseException:
-            self.close()
-            raise
-        self.window = max(2, threads * window_per_thread)
+            address = self.spec[len("dask://"):]
+            self.client = Client(address if "://" in address else f"tcp://{address}", set_as_default=False,
+                                 timeout=CONNECT_SECONDS)
+        self.client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+        self._check_versions()
+        self._resize()
+        return self.client
+
+    def _resize(self) -> None:
+        """Window = threads now in the cluster x window_per_thread, so workers that join get work too."""
+        assert self.client is not None
+        self.window = max(2, sum(self.client.nthreads().values()) * self.window_per_thread)
 
     def _check_versions(self) -> None:
         """Refuse workers running other transform code: their rows would not match what the run records."""
+        assert self.client is not None
         mine = extractor_version()
         theirs: dict[str, Any] = self.client.run(_worker_version)
         wrong = {addr: v for addr, v in theirs.items() if v != mine}
@@ -81,8 +93,11 @@ class DaskExecutor:
             )
 
     def _submit(self, index: int, batch: list[Task]) -> Future:
-        return self.client.submit(process_batch, batch, self.max_bytes, key=f"{self.run_key}-{index}",
-                                  retries=self.retries)
+        client = self.client or self._start()
+        if index and index % RESIZE_EVERY == 0:
+            self._resize()
+        return client.submit(process_batch, batch, self.max_bytes, key=f"{self.run_key}-{index}",
+                             retries=self.retries)
 
     def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
         """Outcome lists in submission order; at most `window` batches submitted and not yet consumed."""
@@ -102,15 +117,15 @@ class DaskExecutor:
 
     def close(self) -> None:
         """Cancel what is still in flight (a failed run) and shut down what this executor started."""
-        if self.pending:
+        if self.pending and self.client is not None:
             try:
                 self.client.cancel(list(self.pending))
             except Exception:  # the scheduler may already be gone
                 pass
             self.pending.clear()
-        client = getattr(self, "client", None)
-        if client is not None:
-            client.close()
+        if self.client is not None:
+            self.client.close()
+            self.client = None
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
