@@ -18,10 +18,8 @@ from etl.executor import make_executor
 from etl.extract.files import FileRef, Skipped, Unusable, walk
 from etl.load import migrate
 from etl.load.db import make_engine
-from etl.load.duplicates import link_duplicates
 from etl.load.loader import BatchCounts, Loader, known_documents, mark_removed, table_counts
 from etl.load.lock import writer_lock
-from etl.load.postload import after_load
 from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
 from etl.records import Failure
 from etl.version import extractor_version
@@ -155,7 +153,7 @@ def run(
     version = extractor_version()
     try:
         with writer_lock(engine, options.lock_wait_seconds):
-            migrate.upgrade(engine)
+            migrate.upgrade_to_head(engine)
             abort_stale_runs(engine)
             sync_vocabulary(engine)
             run_id = start_run(engine, [os.path.abspath(p) for p in paths], version)
@@ -214,6 +212,9 @@ def _execute(engine, run_id: int, paths: list[str], options: RunOptions, version
     for folder in _folders(paths):
         removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
     if totals.new or totals.changed or totals.moved or totals.reprocessed or removed:
+        from etl.load.duplicates import link_duplicates  # imports the transform: only when needed
+        from etl.load.postload import after_load
+
         link_duplicates(engine)
         after_load(engine, run_id)
     summary.files_seen = planner.seen

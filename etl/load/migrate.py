@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
+_REVISION = re.compile(r"^revision\b[^=\n]*=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision\b[^=\n]*=(.*)$", re.M)
 
 
 def _migrations_dir() -> Path:
@@ -20,6 +24,8 @@ def _migrations_dir() -> Path:
 
 
 def alembic_config(engine: Engine | None = None, url: str | None = None) -> Config:
+    from alembic.config import Config
+
     ini = REPO_ROOT / "alembic.ini"
     cfg = Config(str(ini)) if ini.exists() else Config()
     cfg.set_main_option("script_location", str(_migrations_dir()))
@@ -37,19 +43,61 @@ def _with_connection(engine: Engine, action) -> None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     _with_connection(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
+def upgrade_to_head(engine: Engine) -> None:
+    """upgrade(engine) unless the database is already at head: the check costs one query, while importing
+    Alembic costs a no-change `etl run` a good share of its time."""
+    head = _head_from_files()
+    if head is None or _stored_revision(engine) != head:
+        upgrade(engine)
+
+
+def _head_from_files() -> str | None:
+    """The single head revision, read from the migration files as text; None when unsure (Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        for file in (_migrations_dir() / "versions").glob("*.py"):
+            source = file.read_text(encoding="utf-8")
+            found, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
+            if len(found) != 1 or len(down) != 1:
+                return None
+            revisions.add(found[0])
+            parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down[0]))
+    except OSError:
+        return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if len(rows) == 1 else None
+
+
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     _with_connection(engine, lambda cfg: command.downgrade(cfg, revision))
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
