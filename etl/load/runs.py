@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from etl.load.schema import etl_runs, indicators
@@ -48,8 +48,13 @@ def sync_vocabulary(engine: Engine) -> None:
     """Add indicator codes shipped with a newer package; codes are stable, labels may be updated."""
     from etl.load.loader import insert_for
 
-    rows = indicator_rows()
+    wanted = indicator_rows()
     with engine.begin() as conn:
+        columns = [indicators.c[c] for c in wanted[0]] if wanted else []
+        stored = {tuple(r) for r in conn.execute(select(*columns))} if columns else set()
+        rows = [r for r in wanted if tuple(r.values()) not in stored]  # a re-run writes nothing here
+        if not rows:
+            return
         stmt = insert_for(conn, indicators)
         stmt = stmt.on_conflict_do_update(
             index_elements=["code"],
