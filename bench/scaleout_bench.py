@@ -28,7 +28,6 @@ import importlib.util
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -37,14 +36,16 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from operator import itemgetter
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import Engine, make_url  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 
 from etl.load import migrate  # noqa: E402
 from etl.load.bulk import bulk_insert  # noqa: E402
@@ -59,47 +60,27 @@ CHUNK = 4096  # rows per COPY / executemany call: a loader batch of 256 document
 
 # -- corpus ----------------------------------------------------------------------------------------------
 
+@cache
+def run_bench() -> ModuleType:
+    """bench/run_bench.py, the performance benchmark: its corpora and database helpers are reused here so
+    both tables measure the same copies the same way."""
+    spec = importlib.util.spec_from_file_location("run_bench", REPO / "bench" / "run_bench.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["run_bench"] = module  # its dataclasses look their module up while being defined
+    spec.loader.exec_module(module)
+    return module
+
+
 def build_corpus(scale: int, root: Path) -> Path:
-    """scale perturbed copies of laws/ + news/, built by bench/run_bench.py's builder when it is there (the
-    same corpora as the performance table), else the same way here; reused when already complete."""
-    shared = REPO / "bench" / "run_bench.py"
-    if shared.exists():
-        try:
-            spec = importlib.util.spec_from_file_location("run_bench", shared)
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return module.build_corpus(root, scale)
-        except Exception as exc:  # its own dependencies (psutil) may be missing: build here instead
-            print(f"bench/run_bench.py unusable ({exc}); building the copies here", flush=True)
-    target = root / f"corpus-{scale}x"
-    done = target / ".built"
-    if done.exists():
-        return target
-    shutil.rmtree(target, ignore_errors=True)
-    for copy in range(scale):
-        for part in ("laws", "news"):
-            for path in sorted(p for p in (CORPUS / part).rglob("*") if p.is_file()):
-                out = target / f"copy{copy:02d}" / part / path.relative_to(CORPUS / part)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                data = path.read_bytes()
-                out.write_bytes(data + f"\n\nbench copy {copy}\n".encode() if path.suffix == ".md" else data)
-    done.write_text("1")
-    return target
+    """scale perturbed copies of laws/ + news/ (every hash differs), built once and reused."""
+    return run_bench().build_corpus(root, scale)
 
 
 @contextmanager
 def fresh_database(admin_url: str) -> Iterator[str]:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"etl_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with run_bench().pg_database(admin_url, f"etl_scaleout_bench_{uuid.uuid4().hex[:10]}") as url:
+        yield url
 
 
 def etl_run(corpus: Path, url: str, executor: str, workers: int) -> tuple[float, dict]:
@@ -130,7 +111,7 @@ def bench_e2e(corpus: Path, admin_url: str, workers: int, repeat: int) -> list[d
 
 # -- COPY ------------------------------------------------------------------------------------------------
 
-def real_rows(limit_files: int = 400) -> tuple[list[dict], list[dict], list[dict], list[tuple[str, ...]]]:
+def real_rows(limit_files: int = 150) -> tuple[list[dict], list[dict], list[dict], list[tuple[str, ...]]]:
     """Metric, agency-link and document rows from real transforms, and the agencies they point at."""
     from etl.transform import transform_document
 
@@ -336,7 +317,7 @@ def write_report(path: Path, args: argparse.Namespace, e2e: list[dict], copy: li
              f"Load before: {before}; after: {after}.", ""]
     if e2e:
         lines += [f"## End to end: `etl run` into a fresh PostgreSQL database, {corpus_files:,} files "
-                  f"({args.scale}× laws/ + news/, perturbed copies), --workers {args.workers}", "",
+                  f"({args.corpus or f'{args.scale}× laws/ + news/, perturbed copies'}), --workers {args.workers}", "",
                   "| executor | documents | metrics | seconds (median) | documents/s | vs local |",
                   "| --- | ---: | ---: | ---: | ---: | ---: |"]
         local = next(r for r in e2e if r["executor"] == "local")
@@ -364,7 +345,9 @@ def main() -> None:
     parser.add_argument("--parts", default="e2e,copy")
     parser.add_argument("--copy-rows", type=int, default=200_000)
     parser.add_argument("--pg", default=os.environ.get("ETL_TEST_POSTGRES_URL", PG_DEFAULT))
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "etl-scaleout-bench")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "etl-bench",
+                        help="where the corpora are built (bench/run_bench.py's default: they are shared)")
+    parser.add_argument("--corpus", type=Path, help="measure this folder instead of building --scale copies")
     parser.add_argument("--out", type=Path, default=RESULT)
     args = parser.parse_args()
     parts = set(args.parts.split(","))
@@ -376,7 +359,7 @@ def main() -> None:
         print("COPY loading", flush=True)
         copy = bench_copy(args.pg, args.copy_rows, args.repeat)
     if "e2e" in parts:
-        corpus = build_corpus(args.scale, args.work)
+        corpus = args.corpus or build_corpus(args.scale, args.work)
         files = sum(1 for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
         print(f"end to end on {corpus} ({files} files)", flush=True)
         e2e = bench_e2e(corpus, args.pg, args.workers, args.repeat)
