@@ -109,6 +109,35 @@ def bench_e2e(corpus: Path, admin_url: str, workers: int, repeat: int) -> list[d
     return rows
 
 
+def bench_load_share(corpus: Path, admin_url: str, workers: int) -> dict:
+    """How much of a local run the single writer is busy (Loader.write timed in-process): the case for or
+    against writing from the workers in parallel."""
+    from etl.load.loader import Loader
+    from etl.pipeline import RunOptions, run
+
+    original = Loader.write
+    spent = [0.0]
+
+    def timed_write(self, outcomes):
+        started = time.perf_counter()
+        try:
+            return original(self, outcomes)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    Loader.write = timed_write  # type: ignore[method-assign]
+    try:
+        with fresh_database(admin_url) as url:
+            started = time.perf_counter()
+            summary = run([str(corpus)], url, RunOptions(workers=workers))
+            total = time.perf_counter() - started
+    finally:
+        Loader.write = original  # type: ignore[method-assign]
+    print(f"  loader busy {spent[0]:.1f} s of {total:.1f} s", flush=True)
+    return {"seconds": total, "load_seconds": spent[0], "documents": summary.files_new,
+            "metrics": summary.metrics_written}
+
+
 # -- COPY ------------------------------------------------------------------------------------------------
 
 def real_rows(limit_files: int = 150) -> tuple[list[dict], list[dict], list[dict], list[tuple[str, ...]]]:
@@ -308,8 +337,8 @@ def load_note() -> str:
     return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min) on {os.cpu_count()} cores"
 
 
-def write_report(path: Path, args: argparse.Namespace, e2e: list[dict], copy: list[dict], before: str,
-                 after: str, corpus_files: int) -> None:
+def write_report(path: Path, args: argparse.Namespace, e2e: list[dict], copy: list[dict], share: dict | None,
+                 before: str, after: str, corpus_files: int) -> None:
     lines = ["# Scale-out figures (Dask executor, COPY loading) on PostgreSQL", "",
              f"Made by `bench/scaleout_bench.py --scale {args.scale} --repeat {args.repeat} --workers {args.workers}`"
              f" on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, Python "
@@ -325,6 +354,11 @@ def write_report(path: Path, args: argparse.Namespace, e2e: list[dict], copy: li
             lines.append(f"| {r['executor']} | {r['documents']:,} | {r['metrics']:,} | {r['seconds']:.1f} | "
                          f"{r['docs_per_s']:.1f} | {r['docs_per_s'] / local['docs_per_s']:.2f}× |")
         lines.append("")
+    if share:
+        lines += [f"The single writer (Loader.write, timed in one local run of the same corpus) was busy "
+                  f"{share['load_seconds']:.1f} s of {share['seconds']:.1f} s "
+                  f"({share['load_seconds'] / share['seconds']:.0%}) for {share['documents']:,} documents and "
+                  f"{share['metrics']:,} metric rows.", ""]
     if copy:
         lines += ["## Loading rows into PostgreSQL, one transaction, chunks of "
                   f"{CHUNK:,} rows (documents: 256, a load batch)", "",
@@ -334,6 +368,8 @@ def write_report(path: Path, args: argparse.Namespace, e2e: list[dict], copy: li
             share = f"{r['of_floor']:.0%}" if r["of_floor"] is not None else "—"
             lines.append(f"| {r['table']} | {r['method']} | {r['rows']:,} | {r['rows_per_s']:,.0f} | {share} |")
         lines.append("")
+    if args.note:
+        lines += ["## Notes", "", *(part for note in args.note for part in (note, ""))]
     path.write_text("\n".join(lines))
 
 
@@ -342,18 +378,20 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--parts", default="e2e,copy")
+    parser.add_argument("--parts", default="e2e,copy,share")
     parser.add_argument("--copy-rows", type=int, default=200_000)
     parser.add_argument("--pg", default=os.environ.get("ETL_TEST_POSTGRES_URL", PG_DEFAULT))
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "etl-bench",
                         help="where the corpora are built (bench/run_bench.py's default: they are shared)")
     parser.add_argument("--corpus", type=Path, help="measure this folder instead of building --scale copies")
     parser.add_argument("--out", type=Path, default=RESULT)
+    parser.add_argument("--note", action="append", default=[], help="a paragraph for the report's notes")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     before = load_note()
     e2e: list[dict] = []
     copy: list[dict] = []
+    share: dict | None = None
     files = 0
     if "copy" in parts:
         print("COPY loading", flush=True)
@@ -363,7 +401,11 @@ def main() -> None:
         files = sum(1 for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
         print(f"end to end on {corpus} ({files} files)", flush=True)
         e2e = bench_e2e(corpus, args.pg, args.workers, args.repeat)
-    write_report(args.out, args, e2e, copy, before, load_note(), files)
+    if "share" in parts:
+        corpus = args.corpus or build_corpus(args.scale, args.work)
+        print(f"load share on {corpus}", flush=True)
+        share = bench_load_share(corpus, args.pg, args.workers)
+    write_report(args.out, args, e2e, copy, share, before, load_note(), files)
     print(f"wrote {args.out}")
 
 
