@@ -66,4 +66,8 @@ def test_killed_worker_loses_and_duplicates_nothing(etl_bin, scaleout_input: Pat
         assert killed is not None, f"the run ended before a worker could be killed:\n{err[-2000:]}"
         assert proc.returncode in (0, 3), err[-3000:]
         assert pids[killed] not in client.run(os.getpid).values(), "the killed worker is still alive"
+        lost = [key for _, event in cluster.scheduler.get_events(killed)
+                if isinstance(event, dict) and event.get("action") == "remove-worker"
+                for key in (*event.get("processing-tasks", ()), *event.get("lost-computed-tasks", ()))]
+        assert any(str(k).startswith("etl-batch") for k in lost), "the scheduler re-ran no batch of the killed worker"
     same_database(snapshot_of(url), local_baseline)
