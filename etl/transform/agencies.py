@@ -39,6 +39,7 @@ _EVENT_AFTER = re.compile(
     r"(?:政策)?(?:例行)?(?:新闻)?(?:吹风会|发布会|通气会)|常务会议|全体会议|电视电话会议|联防联控机制"
     r"|代表(?!团)|委员(?!会)"
 )
+_LEVEL_CHARS = set("省市县区乡镇级")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_END = re.compile(r"[，,：:。！？!?；;\n]")
 # Characters after which a two-character place name (和县) more likely reads as word + bare prefix.
@@ -220,8 +221,10 @@ class _Matcher:
             start, inner, cands, ancestors = place
             written = text[inner:s]
             if not ancestors:
-                bare = self._bare_reading(text, start, s, written, anchor)
-                if bare is not None:
+                functional, bare = self._function_reading(text, start, written, anchor)
+                if functional:
+                    if bare is None:
+                        return None
                     return self._hit(bare, canonical, level_override, text, s - len(written) + 1, e, None)
             short = written in g.short
             if short and not ancestors and cands[0].kind == "county":
@@ -251,20 +254,25 @@ class _Matcher:
                 return self._hit(last_local.body.region, canonical, level_override, text, s, e, None)
         return None
 
-    def _bare_reading(
-        self, text: str, start: int, s: int, written: str, anchor: Region | None
-    ) -> Region | None:
-        """和县纪委监委 after 县委、县政府 is "and the county's 纪委监委", not 和县 in 马鞍山: read it bare when the
-        place is a function character plus 县/市/区 and the document's own place resolves that prefix."""
-        if len(written) != 2 or written[0] not in _FUNCTION_CHARS or anchor is None:
-            return None
-        region = _resolve_bare(self.g, written[1], anchor)
-        if region is None:
-            return None
+    def _function_reading(
+        self, text: str, start: int, written: str, anchor: Region | None
+    ) -> tuple[bool, Region | None]:
+        """Whether a two-character place such as 和县 is really a function character plus a bare prefix,
+        and if so which division that prefix means (None: a generic reference, no body).
+
+        "县委、县政府的坚强领导和县纪委监委" in a 歙县 notice is 歙县纪委监委, not 和县 in 马鞍山;
+        "各区和县人民政府" lists levels; "和县公安局" with nothing around it is 和县's.
+        """
+        if len(written) != 2 or written[0] not in _FUNCTION_CHARS:
+            return False, None
+        if start and text[start - 1] in _LEVEL_CHARS:
+            return True, None
+        if anchor is None:
+            return False, None
         home_city = next((r for r in self.g.chain(anchor) if r.kind != "county"), anchor)
         if any(self.g.is_within(c, home_city) for c in self.g.lookup(written)):
-            return None  # the place is in the document's own city: take it at its word
-        return region
+            return False, None  # the place is in the document's own city: take it at its word
+        return True, _resolve_bare(self.g, written[1], anchor)
 
     def _choose(
         self, cands: list[Region], anchor: Region | None, ancestors: list[Region], short: bool
@@ -290,8 +298,12 @@ class _Matcher:
         start: int,
         end: int,
         explicit: Region | None,
-    ) -> _Hit:
+    ) -> _Hit | None:
         g = self.g
+        if canonical == "人民法院" and region.kind != "county":
+            return None  # 北京市法院, 本市人民法院: the courts of a city or province, not one court
+        if canonical == "中级人民法院" and region.kind == "province":
+            return None  # a 直辖市 has numbered 中级人民法院s; 市中级人民法院 there names none
         prefix = region.name
         if g.ambiguous(region) and (up := g.parent(region)) is not None:
             prefix = up.name + region.name  # 北京市朝阳区 vs 长春市朝阳区: one name per body
@@ -314,7 +326,7 @@ def _bare_ok(text: str, bs: int) -> bool:
     if bs == 0:
         return True
     prev = text[bs - 1]
-    if prev in "、，," and bs >= 2 and text[bs - 2] in "省市县区乡镇级":
+    if prev in "、，," and bs >= 2 and text[bs - 2] in _LEVEL_CHARS:
         return False
     if not _is_cjk(prev):
         return True

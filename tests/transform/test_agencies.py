@@ -356,3 +356,22 @@ def test_metric_main_agency_prefers_the_issuer() -> None:
 
 def test_metric_with_no_agencies() -> None:
     assert attribute_metric(3, [], "共检查736家次。") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # 上海市优化营商环境条例: "本市人民法院" are the city's courts, not one court
+        ("本市人民法院应当依法公正高效审理涉及市场主体的案件。", "上海市优化营商环境条例"),
+        # 上海市人民代表大会常务委员会议事规则: a 直辖市 has numbered 中级人民法院s only
+        (
+            "市中级人民法院院长由市人民代表大会常务委员会主任会议提请任免。",
+            "上海市人民代表大会常务委员会议事规则",
+        ),
+        # 上海市外商投资企业审批条例: "区和县" lists levels; it is not 和县 in 马鞍山
+        ("区和县人民政府应当为外商投资企业提供服务。", "上海市外商投资企业审批条例"),
+    ],
+)
+def test_court_systems_and_level_lists_are_not_bodies(sentence: str, title: str) -> None:
+    found = names(find_agencies(doc(sentence, title=title)))
+    assert not any("法院" in n or n.startswith("和县") for n in found), found
