@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -95,10 +94,3 @@ def etl_bin() -> list[str]:
     """The installed `etl` command, run as a user would."""
     exe = Path(sys.executable).with_name("etl")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "etl.cli"]
-
-
-def run_etl(etl_bin: list[str], *args: str, cwd: Path | None = None, env: dict | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([*etl_bin, *args], cwd=cwd, env=full_env, capture_output=True, text=True,
-                          timeout=timeout)

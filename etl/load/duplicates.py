@@ -2,8 +2,9 @@
 
 The canonical copy is the earliest published (ties: the smallest path, then the smallest id), and the links
 are recomputed over all active documents, so the result does not depend on the order files were loaded in.
-Candidate pairs come from SimHash banding: with at most k differing bits, splitting the 64 bits into k+1
-bands guarantees that near-duplicates share at least one band exactly (pigeonhole).
+Candidate pairs come from SimHash block keys: with at most k differing bits and the 64 bits cut into k+2
+blocks, two near-duplicates agree exactly on at least two blocks (pigeonhole), so keying every pair of
+blocks finds them all while keeping buckets small (16-bit keys for k = 6, not 9-bit bands).
 """
 
 from __future__ import annotations
@@ -30,10 +31,14 @@ def _order_key(published_at: datetime | None, published_on: date | None, source_
     return (moment, source_path, id_)
 
 
-def _bands(value: int, count: int) -> list[tuple[int, int]]:
-    unsigned = value & 0xFFFF_FFFF_FFFF_FFFF
+def _block_keys(value: int, max_distance: int) -> list[tuple[int, int, int]]:
+    """(i, j, blocks i and j) for every pair of the max_distance+2 blocks of the 64-bit value."""
+    count = max_distance + 2
     width = 64 // count
-    return [(i, (unsigned >> (i * width)) & ((1 << width) - 1)) for i in range(count)]
+    mask = (1 << width) - 1
+    unsigned = value & 0xFFFF_FFFF_FFFF_FFFF
+    blocks = [(unsigned >> (i * width)) & mask for i in range(count)]
+    return [(i, j, (blocks[i] << width) | blocks[j]) for i in range(count) for j in range(i + 1, count)]
 
 
 def canonical_links(rows: list[tuple], max_distance: int = DUPLICATE_MAX_DISTANCE) -> dict[int, int | None]:
@@ -46,16 +51,23 @@ def canonical_links(rows: list[tuple], max_distance: int = DUPLICATE_MAX_DISTANC
             x = parent[x]
         return x
 
-    buckets: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    # identical hashes are one group already; only distinct values need comparing
+    first_with: dict[int, int] = {}
     for id_, value, *_ in rows:
-        for band in _bands(value, max_distance + 1):
-            buckets.setdefault(band, []).append((id_, value))
+        if value in first_with:
+            parent[find(id_)] = find(first_with[value])
+        else:
+            first_with[value] = id_
+    buckets: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
+    for value, id_ in first_with.items():
+        for key in _block_keys(value, max_distance):
+            buckets.setdefault(key, []).append((id_, value))
     for members in buckets.values():
         if len(members) < 2 or len(members) > MAX_BUCKET:
             continue
         for i, (a, va) in enumerate(members):
             for b, vb in members[i + 1 :]:
-                if find(a) != find(b) and hamming(va, vb) <= max_distance:
+                if hamming(va, vb) <= max_distance and find(a) != find(b):
                     parent[find(a)] = find(b)
     groups: dict[int, list[tuple]] = {}
     for row in rows:
