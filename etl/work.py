@@ -2,10 +2,58 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import resource
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from etl.extract.files import FileRef, read_file
 from etl.records import DocumentRecord, Failure, StageError
+
+# One pathological file must cost that file, not the run or the machine: a worker process may use at most
+# this much address space, and a file may take at most this long to transform.
+WORKER_MEMORY_LIMIT_BYTES = 4 * 1024**3
+FILE_TIME_LIMIT_SECONDS = 60.0
+_memory_limited = False
+
+
+class TransformTimeout(Exception):
+    """A file took longer than FILE_TIME_LIMIT_SECONDS to transform."""
+
+
+def _limit_worker_memory() -> None:
+    """Cap a worker process's address space once (never the parent's: it holds the database session)."""
+    global _memory_limited
+    if _memory_limited or multiprocessing.parent_process() is None:
+        return
+    _memory_limited = True
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = WORKER_MEMORY_LIMIT_BYTES if hard == resource.RLIM_INFINITY else min(hard, WORKER_MEMORY_LIMIT_BYTES)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):  # a platform without RLIMIT_AS: run unguarded
+        pass
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Raise TransformTimeout in the block after `seconds` (main thread only: signals need it)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise TransformTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +97,12 @@ def process(task: Task, max_bytes: int | None) -> Outcome:
         data, sha = read_file(ref.file_path, max_bytes)
         if sha == task.known_sha256 and not task.force:
             return Unchanged(task, sha)
-        return Transformed(task, transform_document(data, ref.source_path, sha256=sha))
+        with _time_limit(FILE_TIME_LIMIT_SECONDS):
+            record = transform_document(data, ref.source_path, sha256=sha)
+        return Transformed(task, record)
+    except TransformTimeout:
+        reason = f"transform took over {FILE_TIME_LIMIT_SECONDS:.0f} s (a pathological input?)"
+        return Failed(task, Failure(ref.source_path, "transform", reason, sha))
     except StageError as exc:
         return Failed(task, Failure(ref.source_path, exc.stage, exc.reason, sha))
     except RecursionError:
@@ -62,4 +115,5 @@ def process(task: Task, max_bytes: int | None) -> Outcome:
 
 
 def process_batch(tasks: list[Task], max_bytes: int | None) -> list[Outcome]:
+    _limit_worker_memory()
     return [process(task, max_bytes) for task in tasks]
