@@ -5,24 +5,33 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 DB     ?= sqlite:///etl.db
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install install-dev clean
 
-$(BIN)/etl: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(BIN)/etl
 
-install: $(BIN)/etl
+# the product alone: what a user needs
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+# plus what the tests need: pytest, ruff, hypothesis, and the optional Dask and Datasette extras
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask,datasette]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
 
 demo: install
 	$(BIN)/etl run seeds --db $(DB) || [ $$? -eq 3 ]
 	$(BIN)/etl show --db $(DB)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 
-test: install lint
+test: lint
 	$(BIN)/pytest -q -n 2
 
 clean:

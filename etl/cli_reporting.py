@@ -125,7 +125,7 @@ def check_command(names, db_url, limit) -> None:
 
 @click.command("search")
 @click.argument("words")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Documents to show at most.")
 @_format_option
 @_db_option
 def search_command(words, limit, fmt, db_url) -> None:
