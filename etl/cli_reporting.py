@@ -144,7 +144,7 @@ def search_command(words, limit, fmt, db_url) -> None:
 @click.option("--password", default=None, envvar="ETL_READER_PASSWORD", show_envvar=True,
               help="Login password for the role (else it can log in only where the server trusts it).")
 @click.option("--statement-timeout", default="30s", show_default=True, help="Longest query the role may run.")
-@click.option("--schema", default="public", show_default=True)
+@click.option("--schema", default="public", show_default=True, help="Schema whose tables and views the role may read.")
 @_db_option
 def grant_reader_command(name, password, statement_timeout, schema, db_url) -> None:
     """Create or update NAME, a read-only PostgreSQL login for BI tools, on this database."""
@@ -203,8 +203,8 @@ def datasette_metadata_command(output, database) -> None:
 
 @datasette_group.command("serve")
 @_db_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address Datasette listens on.")
+@click.option("--port", type=int, default=8001, show_default=True, help="Port Datasette listens on.")
 def datasette_serve_command(db_url, host, port) -> None:
     """Serve the SQLite database in Datasette with generated metadata and the sql/ reports."""
     import subprocess
