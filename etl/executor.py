@@ -37,13 +37,19 @@ class InlineExecutor:
         pass
 
 
+# Batches in flight at least: two load transactions' worth (2 x 256 documents at 16 files a batch). While the
+# parent writes one transaction (seconds, with the search index), workers keep transforming the next ones
+# instead of idling on a full window; the results held meanwhile are a few MB.
+MIN_WINDOW_BATCHES = 32
+
+
 class ProcessPoolBatchExecutor:
     """A local process pool with a bounded, ordered window of batches in flight."""
 
     def __init__(self, workers: int, max_bytes: int | None, window_per_worker: int = 3):
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-        self.window = workers * window_per_worker
+        self.window = max(workers * window_per_worker, MIN_WINDOW_BATCHES)
         self.work = partial(process_batch, max_bytes=max_bytes)
 
     def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
