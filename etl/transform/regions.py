@@ -105,9 +105,10 @@ class Gazetteer:
             return None
         if region.kind == "county":
             up = self.by_code.get(region.code[:4] + "00")
-            if up is not None:
+            if up is not None and up.code != region.code:
                 return up
-        return self.by_code.get(region.code[:2] + "0000")
+        up = self.by_code.get(region.code[:2] + "0000")
+        return up if up is not None and up.code != region.code else None
 
     def chain(self, region: Region) -> list[Region]:
         """The division and its ancestors, innermost first."""
