@@ -39,6 +39,7 @@ _EVENT_AFTER = re.compile(
     r"(?:政策)?(?:例行)?(?:新闻)?(?:吹风会|发布会|通气会)|常务会议|全体会议|电视电话会议|联防联控机制"
     r"|代表(?!团)|委员(?!会)"
 )
+_GOVERNMENT_AS_MODIFIER = re.compile(r"投资|采购|债|性|机关|部门|购买|补贴|定价|指导价|信息公开|网站|门户")
 _LEVEL_CHARS = set("省市县区乡镇级")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_END = re.compile(r"[，,：:。！？!?；;\n]")
@@ -187,6 +188,8 @@ class _Matcher:
                 continue  # inside a national name (国家医疗保障局)
             if _EVENT_AFTER.match(text, e):
                 continue
+            if m.group() == "政府" and _GOVERNMENT_AS_MODIFIER.match(text, e):
+                continue  # 新建政府投资建筑项目, 市政府采购: "government" qualifies a noun
             canonical, level_override = self.suffix[m.group()]
             hit = self._local(text, s, e, floor, canonical, level_override, home, last_local, last_explicit)
             if hit is None:
@@ -227,6 +230,10 @@ class _Matcher:
                         return None
                     return self._hit(bare, canonical, level_override, text, s - len(written) + 1, e, None)
             short = written in g.short
+            if short and canonical == "人民政府" and text.startswith("政府", s):
+                return (
+                    None  # a short form before a bare 政府 is too weak (新建政府投资项目 is no 新建区 body)
+                )
             if short and not ancestors and cands[0].kind == "county":
                 # 海淀法院 yes, but 会同人民检察院 ("jointly with the procuratorate") is no 会同县 body
                 if written in _LEAD_WORDS or (start and _is_cjk(text[start - 1])):

@@ -375,3 +375,21 @@ def test_metric_with_no_agencies() -> None:
 def test_court_systems_and_level_lists_are_not_bodies(sentence: str, title: str) -> None:
     found = names(find_agencies(doc(sentence, title=title)))
     assert not any("法院" in n or n.startswith("和县") for n in found), found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # 杭州市生态文明建设促进条例: 新建 is "newly built", not 南昌市新建区
+        "新建政府投资建筑项目、大型公共建筑、保障性住房项目等，应当按照绿色建筑相应标准进行建设。",
+        "市政府采购中心负责组织实施集中采购。",
+    ],
+)
+def test_government_as_a_modifier_is_not_a_body(sentence: str) -> None:
+    assert find_agencies(doc(sentence, title="杭州市生态文明建设促进条例")) == []
+
+
+def test_short_province_form_before_bare_government() -> None:
+    # a full name before 政府 is a body: 河南省政府 -> 河南省人民政府
+    found = find_agencies(doc("河南省政府办公厅日前印发通知。"))
+    assert [m.name for m in found] == ["河南省人民政府办公厅"]
