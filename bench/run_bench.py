@@ -299,11 +299,18 @@ def _row_batches(maker: RowMaker, base: Transformed1x, scale: int) -> Iterator[t
         yield docs, metrics, links
 
 
-def raw_sqlite_floor(path: Path, base: Transformed1x, scale: int) -> tuple[float, int]:
-    """Raw sqlite3 executemany of the pipeline's rows, one transaction per 256 documents; (s, rows)."""
+def raw_sqlite_floor(path: Path, base: Transformed1x, scale: int, search_index: bool = True) -> tuple[float, int]:
+    """Raw sqlite3 executemany of the pipeline's rows, one transaction per 256 documents; (s, rows).
+
+    search_index=False drops the triggers that fill the trigram search table, to show what it costs."""
     agency_ids, source_ids, codes = _prepare_schema(f"sqlite:///{path}", base)
     maker = RowMaker(agency_ids, source_ids, codes, sqlite=True)
     conn = sqlite3.connect(path, isolation_level=None)
+    if not search_index:
+        triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'documents' "
+                                "AND sql LIKE '%fts%'").fetchall()
+        for (name,) in triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
     for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
         conn.execute(f"PRAGMA {pragma}")
     sql = {name: f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"  # noqa: S608
@@ -487,17 +494,17 @@ def machine(pg_url: str | None) -> dict:
             "loadavg_start": os.getloadavg()}
 
 
-def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool) -> dict:
+def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool, repeat: int, pg: str | None) -> dict:
     """End-to-end measurements on one corpus: first run, no-change and 1%-change re-runs, PostgreSQL."""
     files, size = corpus_size(root)
     result: dict = {"corpus": label, "files": files, "bytes": size}
     print(f"[{label}] {files} files, {size / 1e6:.1f} MB", flush=True)
-    result["read_hash_s"] = timed(args.repeat, lambda _: plain_pass(root, regex=False))
-    result["read_hash_regex_s"] = timed(args.repeat, lambda _: plain_pass(root, regex=True))
+    result["read_hash_s"] = timed(max(repeat, 3), lambda _: plain_pass(root, regex=False))
+    result["read_hash_regex_s"] = timed(max(repeat, 3), lambda _: plain_pass(root, regex=True))
     print(f"[{label}] plain pass: read+hash {median(result['read_hash_s']):.2f}s, "
           f"+regex {median(result['read_hash_regex_s']):.2f}s", flush=True)
     first, nochange, changed, rss, pg_first, pg_rss, one = [], [], [], [], [], [], []
-    for r in range(args.repeat):
+    for r in range(repeat):
         db = work / f"{label}-{r}.db"
         for suffix in ("", "-wal", "-shm", ".lock"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -526,22 +533,26 @@ def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool
             for suffix in ("", "-wal", "-shm", ".lock"):
                 Path(f"{db1}{suffix}").unlink(missing_ok=True)
             print(f"[{label}] run {r}: --workers 1 {single.seconds:.1f}s", flush=True)
-        with pg_database(args.pg, f"bench_{label}_{os.getpid()}") as pg_url:
+        with pg_database(pg, f"bench_{label}_{os.getpid()}") as pg_url:
             if pg_url:
-                pg = run_etl(root, pg_url, args.workers)
-                pg_first.append(pg.seconds)
-                pg_rss.append(pg.peak_rss)
-                print(f"[{label}] run {r}: PostgreSQL first {pg.seconds:.1f}s", flush=True)
+                on_pg = run_etl(root, pg_url, args.workers)
+                pg_first.append(on_pg.seconds)
+                pg_rss.append(on_pg.peak_rss)
+                print(f"[{label}] run {r}: PostgreSQL first {on_pg.seconds:.1f}s", flush=True)
     result.update(first_s=first, nochange_s=nochange, change1_s=changed, peak_rss=rss, pg_first_s=pg_first,
                   pg_peak_rss=pg_rss, workers=args.workers, workers1_s=one)
     return result
 
 
-def bench_floors(label: str, scale: int, base: Transformed1x, args, work: Path, transform_s: float) -> dict:
+_FLOOR_TIMES = ("sqlite_raw_s", "sqlite_loader_s", "pg_copy_s", "pg_loader_s", "sqlite_raw_no_search_s")
+
+
+def bench_floors(label: str, scale: int, base: Transformed1x, work: Path, transform_s: float, repeat: int,
+                 pg: str | None) -> dict:
     """Load floors at one scale: raw sqlite3 executemany, psycopg COPY and the Loader on both."""
-    out: dict = {"corpus": label, "transform_s": transform_s}
-    sq, ld, cp, lp = [], [], [], []
-    for r in range(args.repeat):
+    out: dict = {"corpus": label, "scale": scale, "transform_s": transform_s}
+    sq, ld, cp, lp, bare = [], [], [], [], []
+    for r in range(repeat):
         path = work / f"floor-{label}-{r}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -550,20 +561,23 @@ def bench_floors(label: str, scale: int, base: Transformed1x, args, work: Path, 
         out["rows"] = rows
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        bare.append(raw_sqlite_floor(path, base, scale, search_index=False)[0])
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
         seconds, rows = loader_floor(f"sqlite:///{path}", base, scale)
         ld.append(seconds)
         out["loader_rows"] = rows
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        with pg_database(args.pg, f"bench_copy_{label}_{os.getpid()}") as pg_url:
+        with pg_database(pg, f"bench_copy_{label}_{os.getpid()}") as pg_url:
             if pg_url:
                 cp.append(pg_copy_floor(pg_url, base, scale)[0])
-        with pg_database(args.pg, f"bench_loader_{label}_{os.getpid()}") as pg_url:
+        with pg_database(pg, f"bench_loader_{label}_{os.getpid()}") as pg_url:
             if pg_url:
                 lp.append(loader_floor(pg_url, base, scale)[0])
         print(f"[{label}] floors run {r}: sqlite3 executemany {sq[-1]:.2f}s, Loader/SQLite {ld[-1]:.2f}s"
               + (f", COPY {cp[-1]:.2f}s, Loader/PostgreSQL {lp[-1]:.2f}s" if cp else ""), flush=True)
-    out.update(sqlite_raw_s=sq, sqlite_loader_s=ld, pg_copy_s=cp, pg_loader_s=lp)
+    out.update(sqlite_raw_s=sq, sqlite_loader_s=ld, pg_copy_s=cp, pg_loader_s=lp, sqlite_raw_no_search_s=bare)
     return out
 
 
@@ -573,6 +587,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported")
     parser.add_argument("--pg", default=os.environ.get("ETL_BENCH_PG", PG_DEFAULT),
                         help="PostgreSQL admin URL (databases are created and dropped), or 'none'")
+    parser.add_argument("--repeat-large", type=int, default=None,
+                        help="runs per measurement at scales above 1 (default: --repeat); 30x takes long")
+    parser.add_argument("--pg-scales", default=None,
+                        help="scales (or 'laws') measured on PostgreSQL too (default: all)")
+    parser.add_argument("--floor-scales", default=None,
+                        help="scales whose load floors are measured; others scale the first linearly (default: all)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="--workers for etl run")
     parser.add_argument("--workers-compare", default="1",
                         help="scales (or 'laws') at which a --workers 1 run is measured too; '' for none")
@@ -585,6 +605,8 @@ def main(argv: list[str] | None = None) -> int:
     args.pg = None if args.pg.lower() == "none" else args.pg
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     compare = {s.strip() for s in args.workers_compare.split(",") if s.strip()}
+    pg_scales = None if args.pg_scales is None else {s.strip() for s in args.pg_scales.split(",") if s.strip()}
+    floor_scales = None if args.floor_scales is None else {s.strip() for s in args.floor_scales.split(",") if s.strip()}
     args.out.mkdir(parents=True, exist_ok=True)
     work = args.out / "db"
     work.mkdir(exist_ok=True)
@@ -607,7 +629,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{report['transform']['metrics']} metrics", flush=True)
 
     if not args.no_laws:
-        report["corpora"].append(bench_corpus("laws", build_laws(args.out), args, work, "laws" in compare))
+        pg = args.pg if pg_scales is None or "laws" in pg_scales else None
+        report["corpora"].append(bench_corpus("laws", build_laws(args.out), args, work, "laws" in compare,
+                                              args.repeat, pg))
         report["corpora"][-1]["transform_s"] = t1 * laws_share
     for scale in scales:
         root = build_corpus(args.out, scale)
@@ -616,8 +640,17 @@ def main(argv: list[str] | None = None) -> int:
             transform_s = transform_floor(root).seconds
         else:
             transform_s = t1 * scale
-        report["floors"].append(bench_floors(label, scale, base, args, work, transform_s))
-        report["corpora"].append(bench_corpus(label, root, args, work, str(scale) in compare))
+        repeat = args.repeat if scale == 1 or args.repeat_large is None else args.repeat_large
+        pg = args.pg if pg_scales is None or str(scale) in pg_scales else None
+        if floor_scales is None or str(scale) in floor_scales or not report["floors"]:
+            report["floors"].append(bench_floors(label, scale, base, work, transform_s, repeat, pg))
+        else:  # rows scale linearly with copies: the first measured scale, times the ratio of copies
+            first = report["floors"][0]
+            factor = scale / first["scale"]
+            report["floors"].append({**{k: [v * factor for v in first[k]] for k in _FLOOR_TIMES}, "corpus": label,
+                                     "scale": scale, "rows": int(first["rows"] * factor), "transform_s": transform_s,
+                                     "extrapolated_from": first["corpus"]})
+        report["corpora"].append(bench_corpus(label, root, args, work, str(scale) in compare, repeat, pg))
         report["corpora"][-1]["transform_s"] = transform_s
         _save(report, args.out)
     report["machine"]["loadavg_end"] = os.getloadavg()
@@ -667,12 +700,14 @@ def render(report: dict) -> str:
             f"{_fmt(_m(c['nochange_s']))} | {_fmt(_m(c['change1_s']))} | {_fmt(_m(c['peak_rss']) / 2**20, '.0f')} | "
             f"{_fmt(_m(c['read_hash_s']))} | {_fmt(_m(c['read_hash_regex_s']))} |")
     lines += ["", "| corpus | rows | transform alone s | sqlite3 executemany s (rows/s) | Loader on SQLite s (rows/s) "
-              "| psycopg COPY s (rows/s) | Loader on PostgreSQL s (rows/s) |", "|---|---:|---:|---:|---:|---:|---:|"]
+              "| psycopg COPY s (rows/s) | Loader on PostgreSQL s (rows/s) | sqlite3 executemany without the search-index "
+              "triggers s (rows/s) |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for f in report["floors"]:
         rows = f["rows"]
-        lines.append(f"| {f['corpus']} | {rows:,} | {f['transform_s']:.1f} | {_rate(f['sqlite_raw_s'], rows)} | "
+        note = f" (×{f['scale']} of {f['extrapolated_from']})" if f.get("extrapolated_from") else ""
+        lines.append(f"| {f['corpus']}{note} | {rows:,} | {f['transform_s']:.1f} | {_rate(f['sqlite_raw_s'], rows)} | "
                      f"{_rate(f['sqlite_loader_s'], rows)} | {_rate(f['pg_copy_s'], rows)} | "
-                     f"{_rate(f['pg_loader_s'], rows)} |")
+                     f"{_rate(f['pg_loader_s'], rows)} | {_rate(f.get('sqlite_raw_no_search_s', []), rows)} |")
     lines += ["", "| target | measured | target | verdict |", "|---|---:|---|---|"]
     corpora = {c["corpus"]: c for c in report["corpora"]}
     floors = {f["corpus"]: f for f in report["floors"]}
@@ -691,6 +726,8 @@ def render(report: dict) -> str:
         ratio = _m(c["nochange_s"]) / _m(c["read_hash_regex_s"])
         lines.append(_ratio_row("laws: no-change re-run / plain read+hash+regex", ratio, "≤ 1.5", ratio <= 1.5))
     for label, f in floors.items():
+        if f.get("extrapolated_from"):
+            continue
         ratio = _m(f["sqlite_raw_s"]) / _m(f["sqlite_loader_s"])
         lines.append(_ratio_row(f"{label}: Loader rows/s / sqlite3 executemany rows/s", ratio, "≥ 0.6", ratio >= 0.6))
         if f["pg_copy_s"] and f["pg_loader_s"]:
