@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from etl.load.bulk import bulk_insert
@@ -66,7 +65,11 @@ class BatchCounts:
 
 def insert_for(conn: Connection, table):
     """INSERT with ON CONFLICT support for the connection's dialect."""
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+    if conn.dialect.name == "postgresql":  # imported here: the PostgreSQL dialect costs a SQLite run ~40 ms
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
 
 
 def chunked(items: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
