@@ -180,17 +180,20 @@ def real_rows(limit_files: int = 150) -> tuple[list[dict], list[dict], list[dict
     return metric_rows, link_rows, doc_rows, list(agency_names.values())
 
 
-def _timed(engine: Engine, table: str, write: Callable[[object], None], repeat: int) -> float:
-    """Median seconds of write(conn) in one transaction on an empty table."""
-    times = []
+def _interleaved(engine: Engine, methods: dict[str, Callable[[object], None]], clear: Callable[[object], None],
+                 repeat: int) -> dict[str, float]:
+    """Median seconds of each method, each run in one transaction after clear; the methods take turns in
+    every round, so a change of load on a shared machine touches them all alike."""
+    times: dict[str, list[float]] = {name: [] for name in methods}
     for _ in range(repeat):
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {table} CASCADE"))
-        with engine.begin() as conn:
-            started = time.perf_counter()
-            write(conn)
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for name, write in methods.items():
+            with engine.begin() as conn:
+                clear(conn)
+            with engine.begin() as conn:
+                started = time.perf_counter()
+                write(conn)
+                times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(spans) for name, spans in times.items()}
 
 
 def _chunks(rows: list, size: int = CHUNK) -> Iterator[list]:
@@ -276,14 +279,15 @@ def bench_copy(admin_url: str, target_rows: int, repeat: int) -> list[dict]:
                 for part in _chunks(rows):
                     conn.execute(table.insert(), part)
 
-            floor = _timed(engine, table.name, raw_copy, repeat)
-            for method, fn in (("raw psycopg COPY (floor)", raw_copy), ("bulk_insert: COPY from loader dicts", ours),
-                               ("COPY to staging + INSERT … SELECT", staged),
-                               ("SQLAlchemy Core executemany", executemany)):
-                seconds = floor if fn is raw_copy else _timed(engine, table.name, fn, repeat)
-                out.append({"table": table.name, "method": method, "rows": len(rows), "seconds": seconds,
-                            "rows_per_s": len(rows) / seconds, "of_floor": floor / seconds})
-                print(f"  {table.name} {method}: {len(rows) / seconds:,.0f} rows/s", flush=True)
+            methods = {"raw psycopg COPY (floor)": raw_copy, "bulk_insert: COPY from loader dicts": ours,
+                       "COPY to staging + INSERT … SELECT": staged, "SQLAlchemy Core executemany": executemany}
+            seconds = _interleaved(engine, methods, lambda conn, t=table.name: conn.execute(text(f"TRUNCATE {t}")),
+                                   repeat)
+            floor = seconds["raw psycopg COPY (floor)"]
+            for method, spent in seconds.items():
+                out.append({"table": table.name, "method": method, "rows": len(rows), "seconds": spent,
+                            "rows_per_s": len(rows) / spent, "of_floor": floor / spent})
+                print(f"  {table.name} {method}: {len(rows) / spent:,.0f} rows/s", flush=True)
 
         out.extend(bench_documents(engine, doc_rows, run_id, repeat))
         engine.dispose()
@@ -313,20 +317,12 @@ def bench_documents(engine: Engine, doc_rows: list[dict], run_id: int, repeat: i
                                     "FROM generate_series(1, :n)"), {"n": len(part)}).scalars().all()
             copy_rows(conn, documents, [{**r, "id": i} for r, i in zip(part, ids, strict=True)])
 
-    for method, fn in (("executemany … RETURNING (loader today)", returning),
-                       ("ids from the sequence + COPY (proposal)", copy_with_ids)):
-        spans = []
-        for _ in range(repeat):
-            with engine.begin() as conn:
-                clear(conn)
-            with engine.begin() as conn:
-                started = time.perf_counter()
-                fn(conn)
-                spans.append(time.perf_counter() - started)
-        seconds = statistics.median(spans)
-        out.append({"table": "documents", "method": method, "rows": len(rows), "seconds": seconds,
-                    "rows_per_s": len(rows) / seconds, "of_floor": None})
-        print(f"  documents {method}: {len(rows) / seconds:,.0f} rows/s", flush=True)
+    seconds = _interleaved(engine, {"executemany … RETURNING (loader today)": returning,
+                                    "ids from the sequence + COPY (proposal)": copy_with_ids}, clear, repeat)
+    for method, spent in seconds.items():
+        out.append({"table": "documents", "method": method, "rows": len(rows), "seconds": spent,
+                    "rows_per_s": len(rows) / spent, "of_floor": None})
+        print(f"  documents {method}: {len(rows) / spent:,.0f} rows/s", flush=True)
     return out
 
 
