@@ -88,12 +88,20 @@ def link_duplicates(engine: Engine) -> int:
     """Recompute duplicate_of_id for all active documents; returns how many rows changed."""
     d = documents.c
     with engine.begin() as conn:
-        rows = conn.execute(
+        result = conn.execute(
             select(d.id, d.simhash, d.published_at, d.published_on, d.source_path, d.duplicate_of_id)
             .where(d.status == "active", d.simhash.is_not(None))
-        ).all()
-        links = canonical_links([tuple(r[:5]) for r in rows])
-        current = {r[0]: r[5] for r in rows}
+            .execution_options(yield_per=5000)
+        )
+        # one compact tuple per document, streamed: no second copy of every row as Row objects
+        rows: list[tuple] = []
+        current: dict[int, int] = {}  # documents linked today; every other one is None
+        for id_, value, published_at, published_on, source_path, duplicate_of in result:
+            rows.append((id_, value, published_at, published_on, source_path))
+            if duplicate_of is not None:
+                current[id_] = duplicate_of
+        links = canonical_links(rows)
+        del rows
         changes = [{"doc_id": i, "duplicate_of_id": c} for i, c in links.items() if current.get(i) != c]
         # documents that are no longer active or lost their hash cannot be anybody's canonical copy
         linked = conn.execute(select(d.id).where(d.duplicate_of_id.is_not(None))).scalars()
