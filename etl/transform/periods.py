@@ -182,4 +182,7 @@ def find_period(sentence: str, figure_offset: int, published_on: date | None) ->
         since = [p for p in found[:-1] if p.cumulative and p.start is not None]
         if since:
             start = since[-1].start
+    if start is not None and last.end is not None and start > last.end:
+        # 自2024年12月1日起 in a September text is a rule taking effect later, not a period already reported
+        return Period(None, None, cumulative)
     return Period(start, last.end, cumulative or last.cumulative)
