@@ -317,8 +317,20 @@ def bench_documents(engine: Engine, doc_rows: list[dict], run_id: int, repeat: i
                                     "FROM generate_series(1, :n)"), {"n": len(part)}).scalars().all()
             copy_rows(conn, documents, [{**r, "id": i} for r, i in zip(part, ids, strict=True)])
 
-    seconds = _interleaved(engine, {"executemany … RETURNING (loader today)": returning,
-                                    "ids from the sequence + COPY (proposal)": copy_with_ids}, clear, repeat)
+    methods = {"executemany … RETURNING (loader today)": returning,
+               "ids from the sequence + COPY (proposal)": copy_with_ids}
+    with engine.connect() as conn:
+        trigger = conn.execute(text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'documents'::regclass "
+                                    "AND tgname = 'fts_documents_sync'")).scalar()
+    if trigger:  # the reporting migration's full-text sync: what it costs, measured by switching it off
+
+        def without_fts(conn) -> None:
+            conn.execute(text("ALTER TABLE documents DISABLE TRIGGER fts_documents_sync"))
+            returning(conn)
+            conn.execute(text("ALTER TABLE documents ENABLE TRIGGER fts_documents_sync"))
+
+        methods["executemany … RETURNING, fts_documents trigger off"] = without_fts
+    seconds = _interleaved(engine, methods, clear, repeat)
     for method, spent in seconds.items():
         out.append({"table": "documents", "method": method, "rows": len(rows), "seconds": spent,
                     "rows_per_s": len(rows) / spent, "of_floor": None})
