@@ -217,8 +217,8 @@ def _execute(engine, run_id: int, paths: list[str], options: RunOptions, version
 
         link_duplicates(engine)
         after_load(engine, run_id)
-    summary.files_seen = planner.seen
-    summary.files_skipped = planner.skipped
+    summary.files_seen = planner.seen - totals.skipped
+    summary.files_skipped = planner.skipped + totals.skipped
     summary.files_unchanged = planner.unchanged + totals.unchanged
     summary.files_new = totals.new
     summary.files_changed = totals.changed

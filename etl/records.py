@@ -113,3 +113,7 @@ class StageError(Exception):
         super().__init__(reason)
         self.stage = stage
         self.reason = reason
+
+
+class NotADocument(StageError):
+    """A readable file that is navigation, not a document (a section index page): skipped, not failed."""

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from etl.extract.files import FileRef, read_file
-from etl.records import DocumentRecord, Failure, StageError
+from etl.records import DocumentRecord, Failure, NotADocument, StageError
 
 # One pathological file must cost that file, not the run or the machine: a worker process may use at most
 # this much address space, and a file may take at most this long to transform.
@@ -79,12 +79,20 @@ class Transformed:
 
 
 @dataclass(frozen=True, slots=True)
+class NotDocument:
+    """A readable file that is not a document (e.g. a section index page): counted as skipped."""
+
+    task: Task
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Failed:
     task: Task
     failure: Failure
 
 
-Outcome = Unchanged | Transformed | Failed
+Outcome = Unchanged | Transformed | NotDocument | Failed
 
 
 def process(task: Task, max_bytes: int | None) -> Outcome:
@@ -103,6 +111,8 @@ def process(task: Task, max_bytes: int | None) -> Outcome:
     except TransformTimeout:
         reason = f"transform took over {FILE_TIME_LIMIT_SECONDS:.0f} s (a pathological input?)"
         return Failed(task, Failure(ref.source_path, "transform", reason, sha))
+    except NotADocument as exc:
+        return NotDocument(task, exc.reason)
     except StageError as exc:
         return Failed(task, Failure(ref.source_path, exc.stage, exc.reason, sha))
     except RecursionError:

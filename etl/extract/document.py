@@ -23,7 +23,7 @@ from etl.extract.metadata import (
     read_law,
     read_notice,
 )
-from etl.records import ExtractedDocument, StageError
+from etl.records import ExtractedDocument, NotADocument, StageError
 
 _SITE_SUFFIX = re.compile(r"\s*(?:[-|｜_–—]\s*[^-|｜_–—]{1,40})$")
 
@@ -71,7 +71,7 @@ def _extract(data: bytes) -> ExtractedDocument:
             if found.when is None and found.title:
                 found.when = find_when(found.title)  # dated series: "陆家嘴财经早餐 2024年8月1日 星期四"
         if not found.body and not found.title:
-            raise StageError("parse", "front matter only, no text (a section index page, not a document)")
+            raise NotADocument("parse", "front matter only, no text (a section index page, not a document)")
     else:
         fmt = detect_plain_format(text)
         found = _read_plain(text, fmt)

@@ -27,7 +27,7 @@ from etl.load.schema import (
 )
 from etl.load.vocabulary import indicator_codes
 from etl.records import AgencyMention, SourceRef
-from etl.work import Failed, Outcome, Transformed, Unchanged
+from etl.work import Failed, NotDocument, Outcome, Transformed, Unchanged
 
 LIST_SEPARATOR = "; "
 IN_CHUNK = 500  # bound parameters per IN (...) list, well under every driver's limit
@@ -54,11 +54,12 @@ class BatchCounts:
     moved: int = 0
     unchanged: int = 0
     failed: int = 0
+    skipped: int = 0
     metrics_written: int = 0
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (source_path, stage, reason)
 
     def add(self, other: BatchCounts) -> None:
-        for name in ("new", "changed", "reprocessed", "moved", "unchanged", "failed", "metrics_written"):
+        for name in ("new", "changed", "reprocessed", "moved", "unchanged", "failed", "skipped", "metrics_written"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures.extend(other.failures)
 
@@ -249,6 +250,7 @@ class Loader:
         if restat:
             conn.execute(update(documents).where(documents.c.id == bindparam("doc_id")), restat)
 
+        counts.skipped += sum(isinstance(o, NotDocument) for o in outcomes)
         failures = [o for o in outcomes if isinstance(o, Failed)]
         if failures:
             conn.execute(failed_files.insert(), [

@@ -137,6 +137,14 @@ def test_bad_files_are_recorded_and_the_run_goes_on(db_url, seeds_copy):
     assert path == "empty.txt" and stage == "read" and "empty" in reason
 
 
+def test_section_index_pages_are_skipped_not_failed(db_url, seeds_copy):
+    (seeds_copy / "_index.md").write_text("---\nbookCollapseSection: true\n---\n", encoding="utf-8")
+    summary = run([str(seeds_copy)], db_url, workers=1)
+    assert summary.status == "succeeded"
+    assert (summary.files_seen, summary.files_new, summary.files_failed, summary.files_skipped) == (5, 5, 0, 1)
+    assert query(db_url, "SELECT COUNT(*) FROM failed_files") == [(0,)]
+
+
 def test_include_and_exclude_globs(db_url, seeds_copy):
     summary = run([str(seeds_copy)], db_url, workers=1, include=("00[0-2]_*",), exclude=("001_*",))
     assert summary.files_new == 2 and summary.files_skipped == 3
