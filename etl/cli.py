@@ -79,8 +79,9 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
         sys.exit(EXIT_LOCKED)
     except Exception as exc:
         close()
-        click.echo(f"etl run failed: {_one_line(exc)}", err=True)
-        click.echo(f"database: {masked(resolve_url(db_url))}; what earlier batches loaded stays.", err=True)
+        # one line, so a nightly job's log or alert shows the whole story
+        click.echo(f"etl run failed: {_one_line(exc)} (database {masked(resolve_url(db_url))}; "
+                   "what earlier batches loaded stays)", err=True)
         sys.exit(EXIT_ERROR)
     close()
     if as_json:
@@ -222,7 +223,15 @@ _register_extensions()
 
 
 def main() -> None:
-    cli(prog_name="etl")
+    """The console script: a database or disk failure in any command is one masked line and exit 1, not a
+    traceback (a traceback in a nightly log hides the cause and may echo connection details)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        cli(prog_name="etl")  # click itself handles usage errors, --help and sys.exit
+    except (SQLAlchemyError, OSError) as exc:
+        click.echo(f"etl: {_one_line(exc)}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 if __name__ == "__main__":
