@@ -6,9 +6,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 
@@ -137,3 +139,17 @@ def active_paths(db_url: str) -> set[str]:
             return set(conn.execute(select(documents.c.source_path).where(documents.c.status == "active")).scalars())
     finally:
         engine.dispose()
+
+
+def wait_until_running(db_url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the run has taken the writer lock (its etl_runs row says running), so a fault lands in it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        try:
+            if "running" in run_statuses(db_url):
+                return
+        except Exception:  # noqa: BLE001 - the schema may not exist yet
+            pass
+        time.sleep(0.05)
+    pytest.fail("the run never started")

@@ -21,6 +21,7 @@ from tests.reliability.rel_support import (
     run_etl,
     run_statuses,
     sample_files,
+    wait_until_running,
 )
 
 
@@ -33,20 +34,6 @@ def _corpus(tmp_path: Path, count: int) -> Path:
     return root
 
 
-def _wait_until_running(db_url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    """Until the run has taken the writer lock (its etl_runs row says running)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"first run ended early: {proc.communicate()}"
-        try:
-            if "running" in run_statuses(db_url):
-                return
-        except Exception:  # noqa: BLE001 - the schema may not exist yet
-            pass
-        time.sleep(0.1)
-    pytest.fail("the first run never started")
-
-
 @pytest.mark.slow
 def test_two_runs_at_once_one_waits_or_exits_4(tmp_path: Path, db_url: str) -> None:
     """While run A loads: B (no --wait) exits 4 with one clear line; C (--wait) waits and completes."""
@@ -55,7 +42,7 @@ def test_two_runs_at_once_one_waits_or_exits_4(tmp_path: Path, db_url: str) -> N
     first = subprocess.Popen([*etl_command(), *args, "--reprocess"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
-        _wait_until_running(db_url, first)
+        wait_until_running(db_url, first)
         busy = run_etl(*args, timeout=120)
         waiting = subprocess.Popen([*etl_command(), *args, "--wait", "600"], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)

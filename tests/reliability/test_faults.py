@@ -28,6 +28,7 @@ from tests.reliability.rel_support import (
     run_etl,
     run_statuses,
     sample_files,
+    wait_until_running,
 )
 
 if TYPE_CHECKING:
@@ -57,19 +58,6 @@ def _assert_clear_error(done: subprocess.CompletedProcess | tuple[int, str], *wo
     return lines[0]
 
 
-def _wait_for_running(db_url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "the run ended before the fault could be injected"
-        try:
-            if "running" in run_statuses(db_url):
-                return
-        except Exception:  # noqa: BLE001 - the schema may not exist yet
-            pass
-        time.sleep(0.05)
-    pytest.fail("the run never started")
-
-
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_postgres_stopped_mid_run(tmp_path: Path, throwaway_pg: ThrowawayServer) -> None:
@@ -84,7 +72,7 @@ def test_postgres_stopped_mid_run(tmp_path: Path, throwaway_pg: ThrowawayServer)
         proc = subprocess.Popen([*etl_command(), "run", str(corpus), "--db", url, "-q", "--workers", "2",
                                  "--reprocess"], stdout=subprocess.DEVNULL, stderr=err)
         try:
-            _wait_for_running(url, proc)
+            wait_until_running(url, proc)
             time.sleep(1.0)  # into the load: the run rewrites every document
             assert proc.poll() is None, "the run finished before the server was stopped"
             throwaway_pg.stop("immediate")
