@@ -233,6 +233,3 @@ def main() -> None:
         click.echo(f"etl: {_one_line(exc)}", err=True)
         sys.exit(EXIT_ERROR)
 
-
-if __name__ == "__main__":
-    main()

@@ -93,4 +93,4 @@ def seeds_copy(tmp_path: Path) -> Path:
 def etl_bin() -> list[str]:
     """The installed `etl` command, run as a user would."""
     exe = Path(sys.executable).with_name("etl")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "etl.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "etl"]
