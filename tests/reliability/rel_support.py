@@ -24,7 +24,7 @@ LAWS = REPO.parent / "shared" / "corpus" / "laws"
 def etl_command() -> list[str]:
     """The installed `etl` console script of this venv (or `python -m etl.cli`)."""
     exe = Path(sys.executable).with_name("etl")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "etl.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "etl"]
 
 
 def run_etl(*args: str, cwd: Path | None = None, timeout: float = 300,
