@@ -22,10 +22,19 @@ from dask.distributed import Client, LocalCluster  # noqa: E402
 
 pytestmark = pytest.mark.postgres
 RUN_TIMEOUT = 240
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 def _etl(etl_bin: list[str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*etl_bin, *args], capture_output=True, text=True, timeout=RUN_TIMEOUT)
+
+
+def test_the_comparisons_include_the_corpus_sample(scaleout_input: Path):
+    """Says so (a skip with the reason) when the shared corpus is absent and only seeds are compared."""
+    missing = [part for part in ("news", "laws") if not (CORPUS / part).is_dir()]
+    if missing:
+        pytest.skip(f"no {' or '.join(missing)} under {CORPUS}: the Dask runs are compared on seeds and their copies only")
+    assert any((scaleout_input / "news").iterdir()) and any((scaleout_input / "laws").rglob("*.md"))
 
 
 def test_dask_local_cluster_matches_local_run(etl_bin, scaleout_input: Path, local_baseline,
@@ -38,7 +47,7 @@ def test_dask_local_cluster_matches_local_run(etl_bin, scaleout_input: Path, loc
     same_database(snapshot_of(url), local_baseline)
 
 
-def test_killed_worker_loses_and_duplicates_nothing(etl_bin, scaleout_input: Path, local_baseline, corpus_present,
+def test_killed_worker_loses_and_duplicates_nothing(etl_bin, scaleout_input: Path, local_baseline,
                                                      fresh_database: Callable[[], str], snapshot_of,
                                                      same_database):
     """SIGKILL a worker while it runs a batch: Dask re-runs the batch elsewhere, the run completes whole."""
