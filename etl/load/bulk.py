@@ -53,9 +53,13 @@ def _columns(table: Table, rows: list[dict]) -> tuple[list[str], dict[str, Any]]
 
 
 def copy_rows(conn: Connection, table: Table, rows: Sequence[dict]) -> int:
-    """COPY rows into table on conn's own DBAPI connection (its open transaction); returns rows written."""
+    """COPY rows into table on conn's own DBAPI connection (its open transaction); returns rows written.
+
+    Identifiers are composed by psycopg (quoted), never spliced: names come from the schema, values travel
+    as COPY data."""
     if not rows:
         return 0
+    from psycopg import sql  # only PostgreSQL gets here; SQLite installs need no psycopg
     names, defaults = _columns(table, rows)
     dialect = conn.dialect
     processors = [
@@ -65,10 +69,10 @@ def copy_rows(conn: Connection, table: Table, rows: Sequence[dict]) -> int:
     given = len(names) - len(defaults)
     getter = itemgetter(*names[:given]) if given > 1 else (lambda row, _n=names[0]: (row[_n],))
     fill = tuple(defaults.values())
-    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
-    target = dialect.identifier_preparer.format_table(table)
+    target = sql.Identifier(*([table.schema] if table.schema else []), table.name)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(target, sql.SQL(", ").join(map(sql.Identifier, names)))
     dbapi = conn.connection.driver_connection  # the psycopg connection, inside the batch's transaction
-    with dbapi.cursor() as cursor, cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
+    with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
         write = copy.write_row
         for row in rows:
             values = getter(row)  # KeyError for a row without one of the first row's keys, like executemany
