@@ -169,6 +169,22 @@ def show_command(db_url, limit) -> None:
             click.echo(f"  {path}  [{stage}] {reason}")
 
 
+def _migrate(db_url: str | None, direction: str, revision: str) -> None:
+    """Run a migration under the writer lock, so it never changes the schema under a running load."""
+    from etl.load import migrate
+    from etl.load.db import make_engine
+    from etl.load.lock import LockBusy, writer_lock
+
+    engine = make_engine(db_url)
+    try:
+        with writer_lock(engine):
+            getattr(migrate, direction)(engine, revision)
+    except LockBusy as exc:
+        click.echo(f"etl db {direction}: {exc}; try again when it has finished", err=True)
+        sys.exit(EXIT_LOCKED)
+    click.echo(f"{masked(engine.url)} at revision {migrate.current_revision(engine) or 'base'}")
+
+
 @cli.group("db")
 def db_group() -> None:
     """Schema migrations (Alembic). `alembic upgrade head` works too."""
@@ -179,12 +195,7 @@ def db_group() -> None:
 @db_option
 def db_upgrade(revision, db_url) -> None:
     """Migrate the database up to REVISION (default: head)."""
-    from etl.load import migrate
-    from etl.load.db import make_engine
-
-    engine = make_engine(db_url)
-    migrate.upgrade(engine, revision)
-    click.echo(f"{masked(engine.url)} at revision {migrate.current_revision(engine) or 'base'}")
+    _migrate(db_url, "upgrade", revision)
 
 
 @db_group.command("downgrade")
@@ -192,12 +203,7 @@ def db_upgrade(revision, db_url) -> None:
 @db_option
 def db_downgrade(revision, db_url) -> None:
     """Migrate the database down to REVISION (`base` empties it)."""
-    from etl.load import migrate
-    from etl.load.db import make_engine
-
-    engine = make_engine(db_url)
-    migrate.downgrade(engine, revision)
-    click.echo(f"{masked(engine.url)} at revision {migrate.current_revision(engine) or 'base'}")
+    _migrate(db_url, "downgrade", revision)
 
 
 @db_group.command("current")
