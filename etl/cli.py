@@ -231,8 +231,13 @@ _register_extensions()
 def main() -> None:
     """The console script: a database or disk failure in any command is one masked line and exit 1, not a
     traceback (a traceback in a nightly log hides the cause and may echo connection details)."""
+    import logging
+
     from sqlalchemy.exc import SQLAlchemyError
 
+    # The driver logs its own clean-up noise ("error ignored terminating <Pipeline>") when a server dies;
+    # without a handler Python prints it raw to stderr next to our one-line message, which says it all.
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())
     try:
         cli(prog_name="etl")  # click itself handles usage errors, --help and sys.exit
     except (SQLAlchemyError, OSError) as exc:
