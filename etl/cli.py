@@ -158,7 +158,7 @@ def show_command(db_url, limit) -> None:
     sections = overview(engine, limit)
     click.echo("documents (id, date, source, metrics, title):")
     for id_, day, source, count, title in sections["documents"]:
-        click.echo(f"  {id_:>5}  {day or '':10}  {source or '-':12}  {count:>3}  {title or ''}")
+        click.echo(f"  {id_:>5}  {str(day or ''):10}  {source or '-':12}  {count:>3}  {title or ''}")
     click.echo("on-topic metrics by indicator (indicator, unit, rows, sum of values):")
     for indicator, unit, count, total in sections["metrics_by_indicator"]:
         click.echo(f"  {indicator or '(none)':32} {unit:6} {count:>5}  {float(total or 0):,.0f}")

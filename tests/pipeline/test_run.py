@@ -223,6 +223,14 @@ def test_default_database_and_env_var(seeds_copy, etl_bin, tmp_path):
     assert result.returncode == 0 and other.exists()
 
 
+def test_show_prints_dates_and_titles(sqlite_url, seeds_copy, etl_bin):
+    run([str(seeds_copy)], sqlite_url, workers=1)
+    shown = run_etl(etl_bin, "show", "--db", sqlite_url)
+    assert shown.returncode == 0, shown.stderr
+    assert "2021-12-08" in shown.stdout and "国家医保局：累计追回医保基金约506亿元" in shown.stdout
+    assert "funds_recovered" in shown.stdout
+
+
 def test_inspect_prints_json_without_a_database(etl_bin, tmp_path, seeds_copy):
     result = run_etl(etl_bin, "inspect", str(seeds_copy / SEED_NAMES[3]), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
