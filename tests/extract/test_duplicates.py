@@ -44,3 +44,30 @@ def test_daily_briefings_sharing_a_template_do_not_link() -> None:
     assert len(briefings) > 40
     hashes = [simhash(extract_path(path).body_text) for path in briefings]
     assert min(hamming(a, b) for a, b in itertools.combinations(hashes, 2)) > DUPLICATE_MAX_DISTANCE
+
+
+def test_simhash_is_the_same_in_another_process() -> None:
+    """Fingerprints are stored and compared across runs, so they may not depend on the process (hash seed)."""
+    import subprocess
+    import sys
+
+    text = "医保基金监管：追回资金3.2亿元，处理定点医药机构1200家"
+    code = f"from etl.transform.duplicates import simhash; print(simhash({text!r}))"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": "12345", "PATH": ""}, cwd=str(FIXTURES.parents[2]))
+    assert int(other.stdout) == simhash(text)
+
+
+def test_long_texts_are_counted_in_chunks_with_the_same_result(monkeypatch) -> None:
+    from etl.transform import duplicates
+
+    text = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(5000))
+    whole = simhash(text)
+    monkeypatch.setattr(duplicates, "_ROWS_PER_CHUNK", 64)
+    assert simhash(text) == whole
+    assert len(duplicates.shingle_hashes(text)) > 64
+
+
+def test_short_texts_have_a_fingerprint() -> None:
+    assert simhash("医保") != 0 and simhash("医保") == simhash("医 保!")
+    assert simhash("医保局") != simhash("医保卡")
