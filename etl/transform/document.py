@@ -7,6 +7,7 @@ import hashlib
 from etl.extract import extract_document
 from etl.records import DocumentRecord
 from etl.transform.agencies import attribute_metric, find_agencies
+from etl.transform.duplicates import simhash
 from etl.transform.metrics import document_on_topic, extract_metrics
 from etl.version import extractor_version
 
@@ -16,10 +17,6 @@ def transform_document(
 ) -> DocumentRecord:
     """Everything the database will hold for this file. Raises StageError for input it cannot use."""
     extracted = extract_document(data, source_path)
-    # Imported only once a file is a document: NumPy (~60 ms) stays out of re-runs that only meet section
-    # pages (which extract_document turns away), so a no-change run remains a stat pass.
-    from etl.transform.duplicates import simhash
-
     agencies = find_agencies(extracted)
     metrics = extract_metrics(extracted.body_text, title=extracted.title, published_on=extracted.published_on)
     for metric in metrics:

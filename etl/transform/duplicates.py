@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import re
 from hashlib import blake2b
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 DUPLICATE_MAX_DISTANCE = 6
 SHINGLE_CHARS = 4
@@ -36,33 +38,37 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _MASK64 = (1 << 64) - 1
 _ROWS_PER_CHUNK = 1 << 16  # bounds the 64-bytes-per-shingle bit matrix of a very long text to 4 MiB
 
-# Per-position seeds, so 'abcd' and 'dcba' hash apart; and the splitmix64 finalizer's constants.
+# Per-position seeds, so 'abcd' and 'dcba' hash apart; and the splitmix64 finalizer's constants. Plain ints:
+# NumPy (~60 ms, ~15 MB) is imported on the first fingerprint, not by the loader importing the threshold.
 _POSITION_SEEDS = [
-    np.uint64(int.from_bytes(blake2b(b"etl-simhash-%d" % position, digest_size=8).digest(), "little"))
+    int.from_bytes(blake2b(b"etl-simhash-%d" % position, digest_size=8).digest(), "little")
     for position in range(SHINGLE_CHARS)
 ]
-_MULTIPLY_1, _MULTIPLY_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_SHIFT_1, _SHIFT_2, _SHIFT_3 = np.uint64(30), np.uint64(27), np.uint64(31)
+_MULTIPLY_1, _MULTIPLY_2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 
 
 def _splitmix64(values: np.ndarray) -> np.ndarray:
     """splitmix64's finalizer, in place: every input bit flips about half of the output bits."""
-    values ^= values >> _SHIFT_1
-    values *= _MULTIPLY_1
-    values ^= values >> _SHIFT_2
-    values *= _MULTIPLY_2
-    values ^= values >> _SHIFT_3
+    import numpy as np
+
+    values ^= values >> np.uint64(30)
+    values *= np.uint64(_MULTIPLY_1)
+    values ^= values >> np.uint64(27)
+    values *= np.uint64(_MULTIPLY_2)
+    values ^= values >> np.uint64(31)
     return values
 
 
 def shingle_hashes(letters: str) -> np.ndarray:
     """The distinct 64-bit hashes of the SHINGLE_CHARS-character shingles of letters (at least that long)."""
+    import numpy as np
+
     codes = np.frombuffer(letters.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
     count = len(codes) - SHINGLE_CHARS + 1
     hashes = np.zeros(count, dtype=np.uint64)
     for position, seed in enumerate(_POSITION_SEEDS):
         hashes ^= codes[position:position + count]
-        hashes += seed
+        hashes += np.uint64(seed)
         _splitmix64(hashes)
     hashes.sort()
     distinct = np.empty(count, dtype=bool)
@@ -78,6 +84,8 @@ def simhash(text: str) -> int:
         return 0
     if len(letters) < SHINGLE_CHARS:  # one shingle: its hash is the fingerprint
         return _signed(int.from_bytes(blake2b(letters.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"))
+    import numpy as np
+
     hashes = shingle_hashes(letters).astype("<u8", copy=False)
     ones = np.zeros(64, dtype=np.int64)
     for start in range(0, len(hashes), _ROWS_PER_CHUNK):
