@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -56,3 +58,40 @@ def test_daily_briefings_sharing_a_template_are_not_linked(sqlite_url):
     assert not [k for k in linked if "DailyFinanceNews" in k]
     # the Hugo page and the HTML page built from it are one story
     assert linked == ["renqilei__chinese-government-docs-for-drg.md"] or linked == ["renqilei__index.html"]
+
+
+def _brute_force_links(rows, max_distance):
+    """Every pair compared, groups closed transitively: the definition canonical_links must match."""
+    from etl.load.duplicates import _order_key
+    from etl.transform.duplicates import hamming
+
+    group = {row[0]: {row[0]} for row in rows}
+    for a, b in itertools.combinations(rows, 2):
+        if hamming(a[1], b[1]) <= max_distance and group[a[0]] is not group[b[0]]:
+            merged = group[a[0]] | group[b[0]]
+            for member in merged:
+                group[member] = merged
+    by_id = {row[0]: row for row in rows}
+    links = {}
+    for row in rows:
+        members = group[row[0]]
+        first = min(members, key=lambda i: _order_key(by_id[i][2], by_id[i][3], by_id[i][4], i))
+        links[row[0]] = None if first == row[0] or len(members) == 1 else first
+    return links
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_links_match_comparing_every_pair(seed):
+    rnd = random.Random(seed)
+    centres = [rnd.getrandbits(64) - 2**63 for _ in range(15)]
+    rows = []
+    for id_ in range(1, 301):
+        value = rnd.choice(centres)
+        for _ in range(rnd.choice([0, 1, 3, 5, 8])):  # 0-8 flipped bits: some within 6, some not
+            value ^= 1 << rnd.randrange(64)
+        value = value - 2**64 if value >= 2**63 else value
+        day = date(2022, 1, rnd.randint(1, 28))
+        rows.append((id_, value, None, day, f"{rnd.randint(0, 9)}.md"))
+    expected = _brute_force_links(rows, 6)
+    assert 0 < sum(v is not None for v in expected.values()) < len(rows) - 15  # copies, and documents apart
+    assert canonical_links(rows) == expected
