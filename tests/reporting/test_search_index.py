@@ -185,18 +185,25 @@ def test_downgrade_gives_back_0002_index_and_upgrade_rebuilds_over_loaded_docume
 
 
 def test_postgres_update_trigger_writes_only_rows_whose_text_changed(postgres_url, seeds_copy: Path):
-    """The statement trigger fires on every UPDATE of documents (no UPDATE OF with transition tables): a
-    re-run's bookkeeping updates must not rewrite the index."""
+    """Bookkeeping updates (duplicate links, status, stat refreshes) must not even call the sync function, and a
+    re-run that writes the same text must not rewrite the index."""
     assert run([str(seeds_copy)], postgres_url, workers=1).status == "succeeded"
     engine = make_engine(postgres_url)
     changed = _doc_id(engine, CHANGED)
     written = ("SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables "
                "WHERE relname = 'fts_documents'")
+    calls = ("SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions "
+             "WHERE funcname LIKE 'fts_documents_sync%'")
     with engine.begin() as conn:
-        conn.execute(text("UPDATE documents SET file_mtime_ns = file_mtime_ns, title = title, body_text = body_text"))
+        conn.execute(text("SET LOCAL track_functions = 'pl'"))
+        conn.execute(text("UPDATE documents SET file_mtime_ns = file_mtime_ns, status = status, "
+                          "duplicate_of_id = duplicate_of_id"))
+        assert conn.execute(text(calls)).scalar() == 0
+        conn.execute(text("UPDATE documents SET title = title, body_text = body_text"))
         assert conn.execute(text(written)).scalar() == 0
         conn.execute(text("UPDATE documents SET body_text = body_text || :w WHERE id = :d"), {"w": NEW_WORD, "d": changed})
         assert conn.execute(text(written)).scalar() == 1
+        assert conn.execute(text(calls)).scalar() == 1
     assert_in_sync(engine)
     assert _match(engine, NEW_WORD) == {changed}
     engine.dispose()
