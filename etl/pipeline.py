@@ -18,7 +18,15 @@ from etl.executor import make_executor
 from etl.extract.files import FileRef, Skipped, Unusable, walk
 from etl.load import migrate
 from etl.load.db import make_engine
-from etl.load.loader import BatchCounts, Loader, known_documents, mark_removed, table_counts
+from etl.load.loader import (
+    BatchCounts,
+    Loader,
+    forget_skipped,
+    known_documents,
+    known_skips,
+    mark_removed,
+    table_counts,
+)
 from etl.load.lock import writer_lock
 from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
 from etl.records import Failure
@@ -107,7 +115,13 @@ class _Planner:
     def _plan(self, refs: list[FileRef]) -> Iterator[Task]:
         with self.engine.connect() as conn:
             known = known_documents(conn, [r.file_path for r in refs])
+            skips = known_skips(conn, [r.file_path for r in refs])
         for ref in refs:
+            skip = skips.get(ref.file_path)
+            if (skip is not None and skip.size_bytes == ref.size and skip.file_mtime_ns == ref.mtime_ns
+                    and skip.extractor_version == self.version and not self.options.reprocess):
+                self.skipped += 1  # turned away before, unchanged since: not read again
+                continue
             doc = known.get(ref.file_path)
             if doc is None:
                 yield Task(ref, None, None, False)
@@ -183,7 +197,7 @@ def _counts(summary: RunSummary) -> dict[str, int]:
 def _execute(engine, run_id: int, paths: list[str], options: RunOptions, version: str,
              summary: RunSummary, progress: Progress | None) -> None:
     planner = _Planner(engine, options, version)
-    loader = Loader(engine, run_id)
+    loader = Loader(engine, run_id, version)
     totals = BatchCounts()
     executor = make_executor(options.executor, options.workers, options.max_file_bytes)
     pending: list = []
@@ -211,6 +225,7 @@ def _execute(engine, run_id: int, paths: list[str], options: RunOptions, version
     removed = 0
     for folder in _folders(paths):
         removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
+        forget_skipped(engine, folder, planner.seen_hashes)
     if totals.new or totals.changed or totals.moved or totals.reprocessed or removed:
         from etl.load.duplicates import link_duplicates  # imports the transform: only when needed
         from etl.load.postload import after_load

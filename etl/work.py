@@ -84,6 +84,7 @@ class NotDocument:
 
     task: Task
     reason: str
+    sha256: str | None = None  # remembered in skipped_files, so the next run need not read it again
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ def process(task: Task, max_bytes: int | None) -> Outcome:
         reason = f"transform took over {FILE_TIME_LIMIT_SECONDS:.0f} s (a pathological input?)"
         return Failed(task, Failure(ref.source_path, "transform", reason, sha))
     except NotADocument as exc:
-        return NotDocument(task, exc.reason)
+        return NotDocument(task, exc.reason, sha)
     except StageError as exc:
         return Failed(task, Failure(ref.source_path, exc.stage, exc.reason, sha))
     except RecursionError:

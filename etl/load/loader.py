@@ -23,10 +23,12 @@ from etl.load.schema import (
     documents,
     failed_files,
     metrics,
+    skipped_files,
     sources,
 )
 from etl.load.vocabulary import indicator_codes
 from etl.records import AgencyMention, SourceRef
+from etl.version import extractor_version
 from etl.work import Failed, NotDocument, Outcome, Transformed, Unchanged
 
 LIST_SEPARATOR = "; "
@@ -92,6 +94,28 @@ def known_documents(conn: Connection, file_paths: Sequence[str]) -> dict[str, Kn
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class KnownSkip:
+    """A file turned away as not a document, as it was then."""
+
+    size_bytes: int
+    file_mtime_ns: int
+    extractor_version: str
+
+
+def known_skips(conn: Connection, file_paths: Sequence[str]) -> dict[str, KnownSkip]:
+    """The skipped_files rows of the given files, keyed by absolute path."""
+    found: dict[str, KnownSkip] = {}
+    s = skipped_files.c
+    for part in chunked(list(file_paths)):
+        rows = conn.execute(
+            select(s.file_path, s.size_bytes, s.file_mtime_ns, s.extractor_version).where(s.file_path.in_(part))
+        )
+        for row in rows:
+            found[row.file_path] = KnownSkip(*row[1:])
+    return found
+
+
 def _joined(values: Iterable[str]) -> str | None:
     text = LIST_SEPARATOR.join(v for v in values if v)
     return text or None
@@ -100,9 +124,10 @@ def _joined(values: Iterable[str]) -> str | None:
 class Loader:
     """Writes batches of outcomes for one run; keeps the name -> id caches between batches."""
 
-    def __init__(self, engine: Engine, run_id: int):
+    def __init__(self, engine: Engine, run_id: int, version: str | None = None):
         self.engine = engine
         self.run_id = run_id
+        self.version = version or extractor_version()  # what skipped_files rows are valid for
         self.source_ids: dict[str, int] = {}
         self.agency_ids: dict[str, int] = {}
         self.indicator_codes = indicator_codes()
@@ -250,7 +275,7 @@ class Loader:
         if restat:
             conn.execute(update(documents).where(documents.c.id == bindparam("doc_id")), restat)
 
-        counts.skipped += sum(isinstance(o, NotDocument) for o in outcomes)
+        self._remember_skips(conn, outcomes, counts)
         failures = [o for o in outcomes if isinstance(o, Failed)]
         if failures:
             conn.execute(failed_files.insert(), [
@@ -261,6 +286,22 @@ class Loader:
             ])
             counts.failed += len(failures)
             counts.failures.extend((o.failure.source_path, o.failure.stage, o.failure.reason) for o in failures)
+
+    def _remember_skips(self, conn: Connection, outcomes: list[Outcome], counts: BatchCounts) -> None:
+        """Record files that are not documents; forget those that have become documents (or failed)."""
+        turned_away = [o for o in outcomes if isinstance(o, NotDocument)]
+        counts.skipped += len(turned_away)
+        read = [o.task.ref.file_path for o in outcomes if not isinstance(o, Unchanged)]
+        for part in chunked(read):
+            conn.execute(delete(skipped_files).where(skipped_files.c.file_path.in_(part)))
+        rows = [
+            {"file_path": o.task.ref.file_path, "source_path": o.task.ref.source_path, "size_bytes": o.task.ref.size,
+             "file_mtime_ns": o.task.ref.mtime_ns, "content_sha256": o.sha256, "extractor_version": self.version,
+             "reason": o.reason[:500], "run_id": self.run_id}
+            for o in turned_away if o.sha256 is not None
+        ]
+        if rows:
+            conn.execute(skipped_files.insert(), rows)
 
     def _write_children(self, conn: Connection, doc_ids: list[tuple[int, Transformed]], counts: BatchCounts) -> None:
         links: dict[tuple[int, int, str], dict] = {}
@@ -313,6 +354,19 @@ def mark_removed(engine: Engine, folder: str, seen: set[int], run_id: int) -> in
                 update(documents).where(d.id.in_(part))
                 .values(status="removed", removed_at=datetime.now(UTC), run_id=run_id)
             )
+    return len(gone)
+
+
+def forget_skipped(engine: Engine, folder: str, seen: set[int]) -> int:
+    """Drop skipped_files rows under folder whose file the walk did not see (it is gone, or now excluded)."""
+    s = skipped_files.c
+    prefix = folder.rstrip("/") + "/"
+    upper = folder.rstrip("/") + "0"  # '0' sorts right after '/'
+    with engine.begin() as conn:
+        paths = conn.execute(select(s.file_path).where(s.file_path >= prefix, s.file_path < upper)).scalars()
+        gone = [path for path in paths if hash(path) not in seen]
+        for part in chunked(gone):
+            conn.execute(delete(skipped_files).where(s.file_path.in_(part)))
     return len(gone)
 
 

@@ -271,6 +271,21 @@ failed_files = Table(
     comment="Files that could not become documents in a run, and why. The run goes on without them.",
 )
 
+skipped_files = Table(
+    "skipped_files",
+    metadata,
+    Column("file_path", Text, primary_key=True, comment="absolute path of the file"),
+    Column("source_path", Text, nullable=False, comment="path relative to the folder given on the command line"),
+    Column("size_bytes", BigInteger, nullable=False, comment="size of the file in bytes when it was turned away"),
+    Column("file_mtime_ns", BigInteger, nullable=False, comment="modification time (ns since epoch) then"),
+    Column("content_sha256", String(64), nullable=False, comment="SHA-256 of the bytes then"),
+    Column("extractor_version", String(64), nullable=False, comment="version of the code that turned it away"),
+    Column("reason", Text, nullable=False, comment="why it is not a document, in one line"),
+    run_fk(),
+    comment="Files read and turned away as not documents (section index pages: front matter, no text). A re-run "
+            "passes over them by size and mtime, as over unchanged documents, until the file or the code changes.",
+)
+
 Index("ix_metrics_indicator_period", metrics.c.indicator, metrics.c.period_end)
 
 dim_date = Table(
