@@ -94,9 +94,10 @@ def etl_run(corpus: Path, url: str, executor: str, workers: int) -> tuple[float,
     return seconds, json.loads(done.stdout)
 
 
-def bench_e2e(corpus: Path, admin_url: str, workers: int, repeat: int) -> list[dict]:
+def bench_e2e(corpus: Path, admin_url: str, workers: int, repeat: int,
+              executors: tuple[str, ...] = ("local", "dask")) -> list[dict]:
     rows = []
-    for executor in ("local", "dask"):
+    for executor in executors:
         times, summary = [], {}
         for _ in range(repeat):
             with fresh_database(admin_url) as url:
@@ -387,6 +388,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--parts", default="e2e,copy,share")
+    parser.add_argument("--executors", default="local,dask",
+                        help="executors measured end to end, in this order (30x runs are long: one at a time)")
     parser.add_argument("--copy-rows", type=int, default=200_000)
     parser.add_argument("--pg", default=os.environ.get("ETL_TEST_POSTGRES_URL", PG_DEFAULT))
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "etl-bench",
@@ -408,7 +411,7 @@ def main() -> None:
         corpus = args.corpus or build_corpus(args.scale, args.work)
         files = sum(1 for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
         print(f"end to end on {corpus} ({files} files)", flush=True)
-        e2e = bench_e2e(corpus, args.pg, args.workers, args.repeat)
+        e2e = bench_e2e(corpus, args.pg, args.workers, args.repeat, tuple(args.executors.split(",")))
     if "share" in parts:
         corpus = args.corpus or build_corpus(args.scale, args.work)
         print(f"load share on {corpus}", flush=True)
