@@ -63,7 +63,7 @@ def _assert_clear_error(done: subprocess.CompletedProcess | tuple[int, str], *wo
 def test_postgres_stopped_mid_run(tmp_path: Path, throwaway_pg: ThrowawayServer) -> None:
     """Stop our own server while a run writes: exit 1 with one masked line; restart: nothing half-loaded,
     the interrupted run shows aborted and the next run completes."""
-    corpus, expected = _corpus(tmp_path, 250)
+    corpus, expected = _corpus(tmp_path, 800)  # a re-process long enough (seconds) to stop the server inside
     url = throwaway_pg.url().replace("postgres@", f"postgres:{SECRET}@")  # trust auth ignores the password
     first = run_etl("run", str(corpus), "--db", url, "-q", "--workers", "2", timeout=600)
     assert first.returncode in (0, 3), first.stderr
@@ -73,7 +73,7 @@ def test_postgres_stopped_mid_run(tmp_path: Path, throwaway_pg: ThrowawayServer)
                                  "--reprocess"], stdout=subprocess.DEVNULL, stderr=err)
         try:
             wait_until_running(url, proc)
-            time.sleep(1.0)  # into the load: the run rewrites every document
+            time.sleep(0.5)  # into the run: planning, transforming, rewriting every document
             assert proc.poll() is None, "the run finished before the server was stopped"
             throwaway_pg.stop("immediate")
             code = proc.wait(timeout=120)
