@@ -120,7 +120,8 @@ class _Planner:
             skip = skips.get(ref.file_path)
             if (skip is not None and skip.size_bytes == ref.size and skip.file_mtime_ns == ref.mtime_ns
                     and skip.extractor_version == self.version and not self.options.reprocess):
-                self.skipped += 1  # turned away before, unchanged since: not read again
+                self.skipped += 1  # turned away before, unchanged since: not read again, and counted as
+                self.seen -= 1  # when it was read: skipped, not seen (a document file)
                 continue
             doc = known.get(ref.file_path)
             if doc is None:

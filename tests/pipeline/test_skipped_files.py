@@ -37,13 +37,13 @@ def test_a_section_page_is_read_once_then_passed_over(db_url, seeds_copy, reads)
     page.write_text(SECTION_PAGE, encoding="utf-8")
 
     first = run([str(seeds_copy)], db_url, workers=1)
-    assert first.files_skipped == 1 and first.files_new == 5
+    assert (first.files_seen, first.files_skipped, first.files_new) == (5, 1, 5)
     assert query(db_url, "SELECT source_path, run_id FROM skipped_files") == [("news/_index.md", first.run_id)]
 
     reads.clear()
     again = run([str(seeds_copy)], db_url, workers=1)
     assert reads == []  # nothing read: five unchanged documents and one known section page
-    assert (again.files_skipped, again.files_unchanged, again.files_failed) == (1, 5, 0)
+    assert (again.files_seen, again.files_skipped, again.files_unchanged, again.files_failed) == (5, 1, 5, 0)
 
     # the page becomes a document: read again, loaded, and no longer listed as skipped
     page.write_text(A_DOCUMENT, encoding="utf-8")
