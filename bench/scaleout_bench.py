@@ -358,10 +358,11 @@ def write_report(path: Path, args: argparse.Namespace, e2e: list[dict], copy: li
                   f"({args.corpus or f'{args.scale}× laws/ + news/, perturbed copies'}), --workers {args.workers}", "",
                   "| executor | documents | metrics | seconds (median) | documents/s | vs local |",
                   "| --- | ---: | ---: | ---: | ---: | ---: |"]
-        local = next(r for r in e2e if r["executor"] == "local")
+        local = next((r for r in e2e if r["executor"] == "local"), None)  # absent with --executors dask
         for r in e2e:
+            versus = f"{r['docs_per_s'] / local['docs_per_s']:.2f}×" if local else "–"
             lines.append(f"| {r['executor']} | {r['documents']:,} | {r['metrics']:,} | {r['seconds']:.1f} | "
-                         f"{r['docs_per_s']:.1f} | {r['docs_per_s'] / local['docs_per_s']:.2f}× |")
+                         f"{r['docs_per_s']:.1f} | {versus} |")
         lines.append("")
     if share:
         lines += [f"The single writer (Loader.write, timed in one local run of the same corpus) was busy "
