@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from etl.load.bulk import bulk_insert
@@ -338,14 +338,19 @@ class Loader:
             counts.metrics_written += len(metric_rows)
 
 
+def _under(path_column, folder: str):
+    """path_column is a path inside folder: a range on the column's index, not a LIKE."""
+    prefix = folder.rstrip("/") + "/"
+    upper = folder.rstrip("/") + "0"  # '0' sorts right after '/'
+    return and_(path_column >= prefix, path_column < upper)
+
+
 def mark_removed(engine: Engine, folder: str, seen: set[int], run_id: int) -> int:
     """Mark active documents under folder whose file the walk did not see (by hash of path) as removed."""
     d = documents.c
-    prefix = folder.rstrip("/") + "/"
-    upper = folder.rstrip("/") + "0"  # '0' sorts right after '/'
     with engine.begin() as conn:
         rows = conn.execute(  # streamed: memory stays flat at 100,000 files
-            select(d.id, d.file_path).where(d.status == "active", d.file_path >= prefix, d.file_path < upper)
+            select(d.id, d.file_path).where(d.status == "active", _under(d.file_path, folder))
             .execution_options(yield_per=5000)
         )
         gone = [id_ for id_, path in rows if hash(path) not in seen]
@@ -360,10 +365,8 @@ def mark_removed(engine: Engine, folder: str, seen: set[int], run_id: int) -> in
 def forget_skipped(engine: Engine, folder: str, seen: set[int]) -> int:
     """Drop skipped_files rows under folder whose file the walk did not see (it is gone, or now excluded)."""
     s = skipped_files.c
-    prefix = folder.rstrip("/") + "/"
-    upper = folder.rstrip("/") + "0"  # '0' sorts right after '/'
     with engine.begin() as conn:
-        paths = conn.execute(select(s.file_path).where(s.file_path >= prefix, s.file_path < upper)).scalars()
+        paths = conn.execute(select(s.file_path).where(_under(s.file_path, folder))).scalars()
         gone = [path for path in paths if hash(path) not in seen]
         for part in chunked(gone):
             conn.execute(delete(skipped_files).where(s.file_path.in_(part)))
