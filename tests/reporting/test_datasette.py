@@ -7,6 +7,8 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,21 @@ def _get_json(url: str, deadline: float) -> object:
     raise AssertionError(f"Datasette did not answer {url}: {last}")
 
 
+@contextmanager
+def served(sqlite_url: str, tmp_path: Path) -> Iterator[str]:
+    """`etl datasette`'s command serving the database at sqlite_url; yields the database's base URL."""
+    db_file = Path(sqlite_path(sqlite_url))
+    meta = write_metadata(tmp_path / "metadata.json", db_file.stem)
+    port = _free_port()
+    server = subprocess.Popen(datasette_command(db_file, meta, "127.0.0.1", port),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        yield f"http://127.0.0.1:{port}/{db_file.stem}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def test_metadata_describes_tables_views_and_reports():
     meta = build_metadata("etl")
     db = meta["databases"]["etl"]
@@ -49,13 +66,7 @@ def test_datasette_serves_a_canned_query(sqlite_url, seeds_copy, tmp_path):
     if not available():
         pytest.skip("datasette is not installed (optional extra: pip install 'yibao-etl[datasette]')")
     load_corpus(sqlite_url, seeds_copy, EXTRA).dispose()
-    db_file = Path(sqlite_path(sqlite_url))
-    meta = write_metadata(tmp_path / "metadata.json", db_file.stem)
-    port = _free_port()
-    server = subprocess.Popen(datasette_command(db_file, meta, "127.0.0.1", port),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}/{db_file.stem}"
+    with served(sqlite_url, tmp_path) as base:
         rows = _get_json(f"{base}/funds_recovered_by_agency_year.json?_shape=array", time.monotonic() + 60)
         nhsa = [r for r in rows if r["agency_name"] == NHSA and r["year"] == 2021]
         assert nhsa and nhsa[0]["largest_running_total"] == 50_700_000_000
@@ -63,6 +74,3 @@ def test_datasette_serves_a_canned_query(sqlite_url, seeds_copy, tmp_path):
         assert any(r["raw_text"] == "约506亿元" for r in one)
         view = _get_json(f"{base}/v_metrics.json?_shape=array&indicator=funds_recovered", time.monotonic() + 10)
         assert view and all(r["indicator_label_zh"] == "追回/退回医保基金" for r in view)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

@@ -9,7 +9,6 @@ enough there: MATCH must find the words and FTS5's own integrity-check must pass
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 import urllib.parse
 from pathlib import Path
@@ -20,13 +19,13 @@ from sqlalchemy.engine import Engine
 
 from etl.api import run
 from etl.load import migrate
-from etl.load.db import make_engine, sqlite_path
+from etl.load.db import make_engine
 from etl.reporting.catalog import FTS_COLUMNS, FTS_DESCRIPTION
 from etl.reporting.checks import run_checks
-from etl.reporting.datasette import available, datasette_command, write_metadata
+from etl.reporting.datasette import available
 from etl.reporting.search import search
 from tests.reporting.conftest import run_cli
-from tests.reporting.test_datasette import _free_port, _get_json
+from tests.reporting.test_datasette import _get_json, served
 
 CHANGED, REMOVED = "001_7db6cd0223bc0828.txt", "003_23e258d63c87803a.txt"
 OLD_WORD, NEW_WORD = "天坛医院", "麒麟测试馆"  # OLD_WORD is only in CHANGED, which the test rewrites
@@ -229,13 +228,7 @@ def test_datasette_searches_documents_through_the_index(sqlite_url, seeds_copy: 
     engine = make_engine(sqlite_url)
     yunyang = _doc_id(engine, REMOVED)
     engine.dispose()
-    db_file = Path(sqlite_path(sqlite_url))
-    meta = write_metadata(tmp_path / "metadata.json", db_file.stem)
-    port = _free_port()
-    server = subprocess.Popen(datasette_command(db_file, meta, "127.0.0.1", port),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}/{db_file.stem}"
+    with served(sqlite_url, tmp_path) as base:
         query = urllib.parse.quote(f'"{REMOVED_WORD}"')
         rows = _get_json(f"{base}/documents.json?_shape=array&_search={query}", time.monotonic() + 60)
         assert [r["id"] for r in rows] == [yunyang]
@@ -243,6 +236,3 @@ def test_datasette_searches_documents_through_the_index(sqlite_url, seeds_copy: 
         assert [(r["document_id"], r["title"]) for r in index if r["document_id"] == yunyang] == \
             [(yunyang, rows[0]["title"])]
         assert len(index) == 5
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
