@@ -11,7 +11,8 @@ import click
 from etl import __version__
 from etl.config import ENV_VAR, masked, resolve_url
 
-DB_HELP = f"Database URL (SQLite or PostgreSQL). Default: ${ENV_VAR}, else sqlite:///etl.db."
+DB_HELP = (f"Database URL (SQLite or PostgreSQL) or the path of a SQLite file. Default: ${ENV_VAR}, "
+           "else sqlite:///etl.db.")
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 

@@ -11,8 +11,13 @@ DEFAULT_URL = "sqlite:///etl.db"
 
 
 def resolve_url(url: str | None = None) -> str:
-    """The URL from the argument, else $ETL_DATABASE_URL, else sqlite:///etl.db; postgresql:// means psycopg 3."""
+    """The URL from the argument, else $ETL_DATABASE_URL, else sqlite:///etl.db; postgresql:// means psycopg 3.
+
+    A plain file path (no scheme, as sqlite-utils and Datasette take one) means a SQLite file there.
+    """
     raw = url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    if "://" not in raw:
+        raw = "sqlite:///" + raw
     parsed = make_url(raw)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
