@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -30,6 +31,7 @@ from etl.transform.regions import Gazetteer, Region, gazetteer
 
 # What may stand right before a bare 市/县/区 prefix for it to mean "this place's" (我县, 联合市公安局).
 _BARE_PREFIXES = ("自治区", "自治州", "省", "市", "县", "区", "州", "旗")
+_BARE_PREFIX_ENDS = frozenset(prefix[-1] for prefix in _BARE_PREFIXES)  # cheap test before trying each
 _LEAD_WORDS = tuple(
     "我 本 该 由 与 和 及 同 向 经 对 在 据 是 为 并 将 请 报 送 交 至 到 从 被 以 等 了 或 暨 会 后 给 则 也 均 已 即 有 "
     "会同 联合 配合 协同 牵头 组织 通过 督促 指导 要求".split()
@@ -85,6 +87,30 @@ class _Agg:
     first: int = 1 << 30
 
 
+def longest_first_pattern(words: Iterable[str]) -> str:
+    """A regex for any of the words that prefers the longest one matching at a position.
+
+    Written as a trie (国家(?:医疗保障局|医保局)) rather than a flat alternation sorted longest first: it
+    matches the same, but the engine tries one branch per character instead of every word at every position.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def branch(node: dict[str, dict]) -> str:
+        alternatives = [re.escape(ch) + branch(child) for ch, child in node.items() if ch]
+        if not alternatives:
+            return ""
+        pattern = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        # a word that ends here is the fallback: greedy `?` tries the longer words first
+        return f"(?:{pattern})?" if "" in node else pattern
+
+    return branch(trie)
+
+
 def _read_csv(name: str) -> list[dict[str, str]]:
     with resources.files("etl.transform").joinpath(f"data/{name}").open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -100,12 +126,12 @@ class _Matcher:
             self.national[row["name"]] = row["name"]
             for alias in filter(None, (a.strip() for a in row["aliases"].split("|"))):
                 self.national[alias] = row["name"]
-        self.national_re = re.compile("|".join(map(re.escape, sorted(self.national, key=len, reverse=True))))
+        self.national_re = re.compile(longest_first_pattern(self.national))
         self.suffix: dict[str, tuple[str, str | None]] = {
             row["surface"]: (row["canonical"], row["level"] or None)
             for row in _read_csv("local_agency_suffixes.csv")
         }
-        self.suffix_re = re.compile("|".join(map(re.escape, sorted(self.suffix, key=len, reverse=True))))
+        self.suffix_re = re.compile(longest_first_pattern(self.suffix))
 
     # ---- places -------------------------------------------------------------------------------------------
     def place_before(
@@ -135,10 +161,13 @@ class _Matcher:
         return start, inner, cands, ancestors
 
     def _name_ending(self, text: str, end: int, floor: int) -> tuple[int, list[Region]] | None:
-        for n in range(min(self.g.max_len, end - floor), 1, -1):
-            regions = self.g.lookup(text[end - n : end])
-            if regions:
-                return end - n, regions
+        """The longest place name ending at `end` and starting at or after `floor`, with what it can mean."""
+        longest = end - floor
+        for n in self.g.lengths_by_tail.get(text[end - 2 : end], ()):
+            if n <= longest:
+                regions = self.g.lookup(text[end - n : end])
+                if regions:
+                    return end - n, regions
         return None
 
     def places_in(self, text: str) -> list[Region]:
@@ -146,7 +175,9 @@ class _Matcher:
         g, out, i = self.g, [], 0
         while i < len(text):
             at_start = i == 0 or not _is_cjk(text[i - 1])
-            for n in range(min(g.max_len, len(text) - i), 1, -1):
+            for n in g.lengths_by_head.get(text[i : i + 2], ()):
+                if n > len(text) - i:
+                    continue
                 piece = text[i : i + n]
                 regions = g.full.get(piece) or (g.short.get(piece) if at_start else None)
                 if regions:
@@ -243,7 +274,8 @@ class _Matcher:
             if region is None or region.code[:2] in _NOT_MAINLAND:
                 return None
             return self._hit(region, canonical, level_override, text, start, e, region)
-        for b in _BARE_PREFIXES:
+        bare_prefixes = _BARE_PREFIXES if s > floor and text[s - 1] in _BARE_PREFIX_ENDS else ()
+        for b in bare_prefixes:
             bs = s - len(b)
             if bs >= floor and text.startswith(b, bs):
                 if not _bare_ok(text, bs):

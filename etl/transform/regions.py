@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -61,6 +62,8 @@ class Gazetteer:
         self.short: dict[str, list[Region]] = {}
         self._build_short_forms(rows)
         self.max_len = max(len(n) for n in (*self.full, *self.short))
+        self.lengths_by_head = _lengths_by(lambda name: name[:2], (*self.full, *self.short))
+        self.lengths_by_tail = _lengths_by(lambda name: name[-2:], (*self.full, *self.short))
 
     def _build_short_forms(self, rows: list[Region]) -> None:
         """Short forms people write before an agency name: 北京, 广西, 黄山, 恩施州, 海淀.
@@ -128,6 +131,19 @@ class Gazetteer:
     def ambiguous(self, region: Region) -> bool:
         """Whether another current division has the same full name (朝阳区, 通州区, 城区 …)."""
         return sum(1 for r in self.full.get(region.name, ()) if r.current) > 1
+
+
+def _lengths_by(key: Callable[[str], str], names: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """Lengths of the names sharing a key (first or last two characters), longest first.
+
+    A scan for the longest name at a position then tries only the lengths some name there has, instead of
+    every length up to max_len.
+    """
+    lengths: dict[str, set[int]] = {}
+    for name in names:
+        if len(name) >= 2:
+            lengths.setdefault(key(name), set()).add(len(name))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
 
 
 @cache

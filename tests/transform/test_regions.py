@@ -42,3 +42,13 @@ def test_former_names_still_resolve() -> None:
 
 def test_statistical_zones_are_not_divisions() -> None:
     assert gazetteer().lookup("石家庄高新技术产业开发区") == []
+
+
+def test_name_lengths_by_first_and_last_two_characters_cover_every_name() -> None:
+    g = gazetteer()
+    for name in (*g.full, *g.short):
+        if len(name) < 2:
+            continue  # scans look for names of two characters or more
+        assert len(name) in g.lengths_by_head[name[:2]]
+        assert len(name) in g.lengths_by_tail[name[-2:]]
+    assert all(list(lengths) == sorted(lengths, reverse=True) for lengths in g.lengths_by_tail.values())
