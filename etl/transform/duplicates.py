@@ -26,6 +26,7 @@ banding then uses 7 bands of 9 bits.
 from __future__ import annotations
 
 import re
+from functools import cache
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,10 @@ DUPLICATE_MAX_DISTANCE = 6
 SHINGLE_CHARS = 4
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _MASK64 = (1 << 64) - 1
-_ROWS_PER_CHUNK = 1 << 16  # bounds the 64-bytes-per-shingle bit matrix of a very long text to 4 MiB
+_ROWS_PER_CHUNK = 255 << 8  # bounds the 64-bytes-per-shingle bit-lane matrix of a very long text to ~4 MiB
+_BMP = 0x10000  # the letter table covers the Basic Multilingual Plane; a text beyond it takes the regex
+_LANE_ROWS = 255  # rows whose 0/1 byte lanes can be added before a lane could overflow
+_BYTE_LANES = 0x0101010101010101  # bit 0 of each of the 8 bytes of a 64-bit word
 
 # Per-position seeds, so 'abcd' and 'dcba' hash apart; and the splitmix64 finalizer's constants. Plain ints:
 # NumPy (~60 ms, ~15 MB) is imported on the first fingerprint, not by the loader importing the threshold.
@@ -59,11 +63,38 @@ def _splitmix64(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def shingle_hashes(letters: str) -> np.ndarray:
-    """The distinct 64-bit hashes of the SHINGLE_CHARS-character shingles of letters (at least that long)."""
+@cache
+def _is_letter_table() -> np.ndarray:
+    """For each BMP code point, whether _NOT_WORD keeps it: indexing this with a text's code points drops
+    punctuation and spaces ~3x faster than the regex does, with the regex's own idea of a letter."""
     import numpy as np
 
-    codes = np.frombuffer(letters.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
+    kept = _NOT_WORD.sub("", "".join(map(chr, range(_BMP))))
+    table = np.zeros(_BMP, dtype=bool)
+    table[_code_points(kept)] = True
+    return table
+
+
+def _code_points(text: str) -> np.ndarray:
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def letter_codes(text: str) -> np.ndarray:
+    """Code points of the lowercased text's letters and digits: what the shingles are made of."""
+    lowered = text.lower()
+    codes = _code_points(lowered)
+    if codes.size and codes.max() >= _BMP:
+        return _code_points(_NOT_WORD.sub("", lowered))
+    return codes[_is_letter_table()[codes]]
+
+
+def shingle_hashes(codes: np.ndarray) -> np.ndarray:
+    """The distinct 64-bit hashes of the SHINGLE_CHARS-long shingles of letter codes (at least that many)."""
+    import numpy as np
+
+    codes = codes.astype(np.uint64)
     count = len(codes) - SHINGLE_CHARS + 1
     hashes = np.zeros(count, dtype=np.uint64)
     for position, seed in enumerate(_POSITION_SEEDS):
@@ -77,21 +108,40 @@ def shingle_hashes(letters: str) -> np.ndarray:
     return hashes[distinct]
 
 
-def simhash(text: str) -> int:
-    """Signed 64-bit SimHash of a text (fits a BIGINT column); 0 for a text with no letters or digits."""
-    letters = _NOT_WORD.sub("", text.lower())
-    if not letters:
-        return 0
-    if len(letters) < SHINGLE_CHARS:  # one shingle: its hash is the fingerprint
-        return _signed(int.from_bytes(blake2b(letters.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"))
+def bit_counts(hashes: np.ndarray) -> np.ndarray:
+    """How many of the 64-bit hashes have each bit set (index 0 = least significant bit).
+
+    Counted in byte lanes rather than by unpacking every bit: (hashes >> k) & 0x0101…01 holds bit k of each
+    byte as a 0/1 byte, and 255 such words add up without a carry between bytes. Three NumPy passes per
+    shift instead of a 64-column matrix of bits; ~4x faster.
+    """
     import numpy as np
 
-    hashes = shingle_hashes(letters).astype("<u8", copy=False)
     ones = np.zeros(64, dtype=np.int64)
+    shifts = np.arange(8, dtype=np.uint64)[:, None]
     for start in range(0, len(hashes), _ROWS_PER_CHUNK):
-        rows = hashes[start:start + _ROWS_PER_CHUNK].view(np.uint8).reshape(-1, 8)
-        ones += np.unpackbits(rows, axis=1, bitorder="little").sum(axis=0, dtype=np.int64)
-    majority = np.packbits(ones * 2 > len(hashes), bitorder="little")
+        chunk = hashes[start:start + _ROWS_PER_CHUNK]
+        padded = np.zeros(-(-len(chunk) // _LANE_ROWS) * _LANE_ROWS, dtype=np.uint64)
+        padded[:len(chunk)] = chunk
+        lanes = (padded >> shifts) & np.uint64(_BYTE_LANES)  # [k, row]: bit k of each byte of the row
+        lane_sums = lanes.reshape(8, -1, _LANE_ROWS).sum(axis=2, dtype=np.uint64)  # each byte <= 255
+        per_shift = lane_sums.view(np.uint8).reshape(8, -1, 8).sum(axis=1, dtype=np.int64)  # [k, byte]
+        ones += per_shift.T.reshape(64)  # bit 8 * byte + k
+    return ones
+
+
+def simhash(text: str) -> int:
+    """Signed 64-bit SimHash of a text (fits a BIGINT column); 0 for a text with no letters or digits."""
+    import numpy as np
+
+    codes = letter_codes(text)
+    if not codes.size:
+        return 0
+    if len(codes) < SHINGLE_CHARS:  # one shingle: its hash is the fingerprint
+        letters = codes.tobytes().decode("utf-32-le", "surrogatepass")
+        return _signed(int.from_bytes(blake2b(letters.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"))
+    hashes = shingle_hashes(codes)
+    majority = np.packbits(bit_counts(hashes) * 2 > len(hashes), bitorder="little")
     return _signed(int.from_bytes(majority.tobytes(), "little"))
 
 

@@ -65,7 +65,31 @@ def test_long_texts_are_counted_in_chunks_with_the_same_result(monkeypatch) -> N
     whole = simhash(text)
     monkeypatch.setattr(duplicates, "_ROWS_PER_CHUNK", 64)
     assert simhash(text) == whole
-    assert len(duplicates.shingle_hashes(text)) > 64
+    assert len(duplicates.shingle_hashes(duplicates.letter_codes(text))) > 64
+
+
+def test_bit_counts_count_each_bit_of_the_hashes(monkeypatch) -> None:
+    import numpy as np
+
+    from etl.transform import duplicates
+
+    hashes = np.random.default_rng(3).integers(0, 2**64, size=1000, dtype=np.uint64)
+    expected = [int(((hashes >> np.uint64(bit)) & np.uint64(1)).sum()) for bit in range(64)]
+    assert duplicates.bit_counts(hashes).tolist() == expected
+    assert duplicates.bit_counts(np.full(600, 2**64 - 1, dtype=np.uint64)).tolist() == [600] * 64
+    monkeypatch.setattr(duplicates, "_ROWS_PER_CHUNK", 300)
+    assert duplicates.bit_counts(hashes).tolist() == expected
+
+
+def test_letter_table_keeps_what_the_regex_keeps() -> None:
+    import numpy as np
+
+    from etl.transform.duplicates import _NOT_WORD, letter_codes
+
+    for text in ("医保基金（3.2亿元）_追回！", "ÀB_c-İ ² ½ ١٢ ⅷ", "ÀB_c 𠀀字𝟘", "\ud800 lone surrogate", ""):
+        letters = _NOT_WORD.sub("", text.lower())
+        expected = np.frombuffer(letters.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        assert letter_codes(text).tolist() == expected.tolist()
 
 
 def test_short_texts_have_a_fingerprint() -> None:
