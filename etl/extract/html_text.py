@@ -61,6 +61,8 @@ def strip_ad_comments(html: str) -> str:
 
 def editor_from_line(line: str) -> str | None:
     """"责任编辑：刘万里 SF014" -> "刘万里"; None when the line is not an editor line."""
+    if "责任编辑" not in line:
+        return None  # the regex needs the word; most lines are tested, few have it
     match = _EDITOR_LINE.match(line.strip())
     if not match:
         return None

@@ -20,6 +20,8 @@ _HEADING = re.compile(r"^#{1,6}\s+")
 _BULLET = re.compile(r"^(?:[*+-]|\d+\\?\.(?=\s))\s+")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
+_RULE_CHARS = "-*_"
+_BULLET_STARTS = ("*", "+", "-")  # or a digit (str.isdigit covers every \d): cheap tests before _BULLET
 _EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _ENTITIES = {"&nbsp;": " ", "&lt;": "‹", "&gt;": "›", "&amp;": "&", "&quot;": "\"", "&#123;": "{", "&#125;": "}"}
@@ -37,6 +39,13 @@ def inline_links_to_text(text: str) -> str:
     return MARKDOWN_LINK.sub(lambda m: m.group("text"), _IMAGE.sub("", AUTOLINK.sub("", text)))
 
 
+def _is_rule(line: str) -> bool:
+    """A horizontal rule or a table's header rule: tested only when the line could be one (most lines cannot)."""
+    return (line[0] in _RULE_CHARS and _RULE.match(line) is not None) or (
+        "--" in line and _TABLE_RULE.match(line) is not None
+    )
+
+
 def markdown_to_text(markdown: str) -> tuple[str, str | None]:
     """(plain text with one blank line between paragraphs, editor named in a 责任编辑 line or None)."""
     markdown = _HTML_COMMENT.sub("", markdown)
@@ -49,13 +58,15 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None]:
         line = raw.strip(" \t\u3000\u00a0")
         if line.startswith(">"):
             line = line.lstrip("> ")
-        if not line or _RULE.match(line) or _TABLE_RULE.match(line):
+        if not line or _is_rule(line):
             if not blank and line == "":
                 out.append("")
                 blank = True
             continue
-        line = _HEADING.sub("", line)
-        line = _BULLET.sub("", line)
+        if line.startswith("#"):
+            line = _HEADING.sub("", line)
+        if line.startswith(_BULLET_STARTS) or line[:1].isdigit():
+            line = _BULLET.sub("", line)
         if line.startswith("|") or line.endswith("|"):
             line = " | ".join(cell.strip() for cell in line.strip("|").split("|"))
         if "*" in line or "_" in line or "~" in line:
