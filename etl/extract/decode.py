@@ -30,7 +30,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS_OTHER_THAN_LF = ("\r", "\u2028", "\u2029", "\x85")
 _LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 # Spaces that pad Chinese paragraphs (full-width U+3000, no-break U+00A0) at line starts and ends.
-_EDGE_SPACES = re.compile(r"^[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+$", re.M)
+_EDGE_SPACES = " \t\u3000\u00a0"
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -110,4 +110,5 @@ def normalise_text(text: str) -> str:
 
 def trim_line_edges(text: str) -> str:
     """Drop the spaces (full-width ones included) that pad Chinese paragraphs at line starts and ends."""
-    return _EDGE_SPACES.sub("", text)
+    # str.strip per line: a MULTILINE ^…|…$ regex has no literal prefix and tried every position (3x slower)
+    return "\n".join([line.strip(_EDGE_SPACES) for line in text.split("\n")])
