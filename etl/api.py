@@ -19,6 +19,18 @@ def run(paths: list[str] | None = None, db_url: str | None = None, **options: An
     return _run(paths, db_url, RunOptions(**options))
 
 
+def search_index(on: bool, db_url: str | None = None, wait_seconds: float = 0.0) -> bool:
+    """Build (on) or drop (off) the optional trigram search index; False when it already was so."""
+    from etl.load.db import make_engine
+    from etl.load.search_index import switch_search_index
+
+    engine = make_engine(db_url)
+    try:
+        return switch_search_index(engine, on, wait_seconds)
+    finally:
+        engine.dispose()
+
+
 def inspect_file(path: str, max_bytes: int | None = None) -> DocumentRecord:
     """What the transform makes of one file, without touching a database. Raises StageError for bad input."""
     from etl.transform import transform_document

@@ -38,12 +38,12 @@ class InlineExecutor:
 
 
 # Batches in flight at least: two load transactions' worth (2 x 256 documents at 16 files a batch). While the
-# parent writes one transaction (seconds, with the search index), workers keep transforming the next ones
+# parent writes one transaction (seconds, with the search index on), workers keep transforming the next ones
 # instead of idling on a full window; the results held meanwhile are a few MB.
 MIN_WINDOW_BATCHES = 32
 
 # Pool workers run this much nicer than the parent. The parent is the single writer and the critical path
-# (on SQLite most of its time goes to the search index); with two workers and the parent on two cores, equal
+# (on SQLite most of its time goes to the search index when it is on); with two workers and the parent on two cores, equal
 # priorities gave it about two thirds of a core. Lower-priority workers only yield when the CPU is contended,
 # so they lose nothing otherwise.
 WORKER_NICENESS = 10

@@ -1,5 +1,5 @@
 -- title: Full-text search in titles and text
--- description: Active documents whose title or text contains the words :q as written (substring match, so it works for Chinese without word breaks), title hits first, then by how often the text contains them. Uses the search index fts_documents (SQLite FTS5 trigram, PostgreSQL pg_trgm); the second branch covers one- and two-character searches, which a trigram index cannot answer on SQLite.
+-- description: Active documents whose title or text contains the words :q as written (substring match, so it works for Chinese without word breaks), title hits first, then by how often the text contains them. Reads fts_documents: with the search index on (etl search-index enable) a trigram index (SQLite FTS5, PostgreSQL pg_trgm), else a view over documents; the second branch covers one- and two-character searches, which a trigram index cannot answer on SQLite.
 -- params: q (text)
 WITH hits AS (
     SELECT f.document_id

@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 def after_load(engine: Engine, run_id: int) -> None:
     """Keep derived tables covering what is loaded.
 
-    dim_date gains the days of any new year the run brought in. The search index (fts_documents) needs
-    nothing here: triggers on documents keep it in sync on both databases, whoever writes the rows.
+    dim_date gains the days of any new year the run brought in. The search index (fts_documents), when it is
+    on, needs nothing here: triggers on documents keep it in sync on both databases, whoever writes the rows.
     """
     from etl.reporting.dimdate import refresh_dim_date
 

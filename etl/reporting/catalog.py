@@ -88,3 +88,17 @@ FTS_COLUMNS = {
     "title": "copy of documents.title",
     "body_text": "copy of documents.body_text",
 }
+FTS_VIEW_DESCRIPTION = (
+    "documents.title and body_text for substring search in Chinese, read straight from documents: the "
+    "search index is off (etl search-index enable builds it, for faster searches and slower loads)."
+)
+FTS_VIEW_COLUMNS = {
+    "document_id": "documents.id",
+    "title": "documents.title",
+    "body_text": "documents.body_text",
+}
+
+
+def fts_description(index_on: bool) -> tuple[str, dict[str, str]]:
+    """What fts_documents is, with the search index on (an index kept by triggers) or off (a view)."""
+    return (FTS_DESCRIPTION, FTS_COLUMNS) if index_on else (FTS_VIEW_DESCRIPTION, FTS_VIEW_COLUMNS)

@@ -13,16 +13,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Engine
+
 from etl.load.schema import metadata as schema_metadata
-from etl.reporting.catalog import FTS_COLUMNS, FTS_DESCRIPTION, VIEW_DESCRIPTIONS
+from etl.reporting.catalog import VIEW_DESCRIPTIONS, fts_description
 from etl.reporting.checks import find_checks
 from etl.reporting.queries import find_reports
 
 TITLE = "医保基金监管 · medical-insurance fund supervision"
 
 
-def build_metadata(database: str = "etl") -> dict[str, Any]:
-    """Datasette metadata (0.64+ layout): table, view and column descriptions, canned queries."""
+def build_metadata(database: str = "etl", search_index: bool = False) -> dict[str, Any]:
+    """Datasette metadata (0.64+ layout): table, view and column descriptions, canned queries.
+
+    With the search index on, Datasette's search box on documents uses it (FTS5 MATCH); with it off there
+    is no index to search, and the column filters (body_text contains …) do the same job.
+    """
     tables: dict[str, Any] = {}
     for table in schema_metadata.sorted_tables:
         tables[table.name] = {
@@ -31,8 +37,10 @@ def build_metadata(database: str = "etl") -> dict[str, Any]:
         }
     for view, (description, columns) in VIEW_DESCRIPTIONS.items():
         tables[view] = {"description": description, "columns": dict(columns)}
-    tables["fts_documents"] = {"description": FTS_DESCRIPTION, "columns": dict(FTS_COLUMNS), "hidden": True}
-    tables["documents"].update({"fts_table": "fts_documents", "fts_pk": "id", "searchmode": "raw"})
+    description, columns = fts_description(search_index)
+    tables["fts_documents"] = {"description": description, "columns": dict(columns), "hidden": True}
+    if search_index:
+        tables["documents"].update({"fts_table": "fts_documents", "fts_pk": "id", "searchmode": "raw"})
     queries: dict[str, Any] = {}
     for report in find_reports():
         queries[report.name] = {"sql": report.body, "title": report.title, "description": report.description}
@@ -47,9 +55,20 @@ def build_metadata(database: str = "etl") -> dict[str, Any]:
     }
 
 
-def write_metadata(path: Path, database: str = "etl") -> Path:
-    path.write_text(json.dumps(build_metadata(database), ensure_ascii=False, indent=2), encoding="utf-8")
+def write_metadata(path: Path, database: str = "etl", search_index: bool = False) -> Path:
+    metadata = build_metadata(database, search_index)
+    path.write_text(json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+def write_metadata_for(engine: Engine, path: Path) -> Path:
+    """Metadata for the SQLite file behind engine: named after the file, a search box if its index is on."""
+    from etl.load.db import sqlite_path
+    from etl.load.search_index import SearchIndex, search_index_state
+
+    with engine.connect() as conn:
+        index_on = search_index_state(conn) is SearchIndex.ON
+    return write_metadata(path, Path(sqlite_path(str(engine.url)) or "etl").stem, index_on)
 
 
 def datasette_command(db_file: Path, metadata_file: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:

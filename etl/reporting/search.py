@@ -1,8 +1,10 @@
 """Full-text search over titles and body text that works for Chinese (no spaces between words).
 
-SQLite: the FTS5 trigram index answers MATCH for three characters or more, ranked by bm25. Trigrams cannot
-answer one- or two-character searches (骗保), so those fall back to LIKE over documents. PostgreSQL: LIKE over
-fts_documents, which pg_trgm's GIN indexes serve. Snippets are cut in Python so both databases show the same.
+With the search index on (etl/load/search_index.py), SQLite's FTS5 trigram index answers MATCH for three
+characters or more, ranked by bm25; trigrams cannot answer one- or two-character searches (骗保), so those
+read documents with LIKE. PostgreSQL: LIKE over fts_documents, which pg_trgm's GIN indexes serve when the
+index is on. With the index off every search is a LIKE over documents. Snippets are cut in Python so both
+databases show the same.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import Integer, String, bindparam, literal, or_, select, text
 from sqlalchemy.engine import Engine
 
 from etl.load.schema import documents, sources
+from etl.load.search_index import SearchIndex, search_index_state
 
 SNIPPET_BEFORE, SNIPPET_AFTER = 12, 30
 
@@ -56,9 +59,13 @@ def snippet(body: str, term: str, before: int = SNIPPET_BEFORE, after: int = SNI
     return ("…" if start else "") + " ".join(body[start:end].split()) + ("…" if end < len(body) else "")
 
 
-def _candidate_ids(conn, term: str, limit: int) -> list[int]:
+def _uses_fts5(conn, term: str) -> bool:
+    return conn.dialect.name == "sqlite" and len(term) >= 3 and search_index_state(conn) is SearchIndex.ON
+
+
+def _candidate_ids(conn, term: str, limit: int, fts5: bool) -> list[int]:
     d = documents.c
-    if conn.dialect.name == "sqlite" and len(term) >= 3:
+    if fts5:
         stmt = text(
             "SELECT rowid FROM fts_documents WHERE fts_documents MATCH :phrase ORDER BY bm25(fts_documents) LIMIT :n"
         ).bindparams(bindparam("phrase", type_=String()), bindparam("n", type_=Integer()))
@@ -80,7 +87,8 @@ def search(engine: Engine, term: str, limit: int = 20) -> list[Hit]:
         return []
     d, s = documents.c, sources.c
     with engine.connect() as conn:
-        ids = _candidate_ids(conn, term, limit)
+        ranked = _uses_fts5(conn, term)  # ids come in bm25 order
+        ids = _candidate_ids(conn, term, limit, ranked)
         if not ids:
             return []
         rows = conn.execute(
@@ -88,7 +96,6 @@ def search(engine: Engine, term: str, limit: int = 20) -> list[Hit]:
             .select_from(documents.outerjoin(sources, s.id == d.source_id))
             .where(d.id.in_(ids[:2000]), d.status == "active")
         ).all()
-    ranked = engine.dialect.name == "sqlite" and len(term) >= 3  # ids come in bm25 order
     rank = {id_: i for i, id_ in enumerate(ids)} if ranked else {}
     rows.sort(key=lambda r: (term not in (r[1] or ""), rank.get(r[0], 0), -(r[4] or "").count(term), -r[0]))
     return [Hit(r[0], r[1], r[2], r[3], snippet(r[4] or "", term)) for r in rows[:limit]]

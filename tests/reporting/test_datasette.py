@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.load.db import sqlite_path
-from etl.reporting.datasette import available, build_metadata, datasette_command, write_metadata
+from etl.load.db import make_engine, sqlite_path
+from etl.reporting.datasette import available, build_metadata, datasette_command, write_metadata_for
 from etl.reporting.queries import find_reports
 from tests.reporting.conftest import EXTRA, NHSA, load_corpus
 
@@ -41,7 +41,9 @@ def _get_json(url: str, deadline: float) -> object:
 def served(sqlite_url: str, tmp_path: Path) -> Iterator[str]:
     """`etl datasette`'s command serving the database at sqlite_url; yields the database's base URL."""
     db_file = Path(sqlite_path(sqlite_url))
-    meta = write_metadata(tmp_path / "metadata.json", db_file.stem)
+    engine = make_engine(sqlite_url)
+    meta = write_metadata_for(engine, tmp_path / "metadata.json")
+    engine.dispose()
     port = _free_port()
     server = subprocess.Popen(datasette_command(db_file, meta, "127.0.0.1", port),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -60,6 +62,10 @@ def test_metadata_describes_tables_views_and_reports():
     assert set(db["queries"]) >= {r.name for r in find_reports()}
     assert db["queries"]["document_metrics"]["title"] == "Metrics of one document, with their evidence"
     assert not any(q["sql"].lstrip().startswith("-- title") for q in db["queries"].values())
+    assert "fts_table" not in db["tables"]["documents"]  # no index to search unless it is on
+    indexed = build_metadata("etl", search_index=True)["databases"]["etl"]["tables"]
+    assert indexed["documents"]["fts_table"] == "fts_documents"
+    assert indexed["fts_documents"]["description"] != db["tables"]["fts_documents"]["description"]
 
 
 def test_datasette_serves_a_canned_query(sqlite_url, seeds_copy, tmp_path):

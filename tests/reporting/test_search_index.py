@@ -1,9 +1,12 @@
-"""The search index fts_documents (migration 0004) on both databases, as loads use it.
+"""The search index behind fts_documents on both databases, on and off, as loads and searches use it.
 
-It follows a load, a changed file, a removed file and a deleted row; 0003 -> 0004 rebuilds it over documents
-already loaded (even an index that had fallen out of step); 0004 -> 0003 gives back exactly 0002's index, in
-sync. On SQLite the index reads its text from documents (external content), so comparing the rows is not
-enough there: MATCH must find the words and FTS5's own integrity-check must pass.
+On or off, fts_documents follows a load, a changed file, a removed file and a deleted row, and `etl search`
+and the search report find the same documents. `etl search-index enable` builds exactly the index the
+migrations built (0004), `disable` gives back exactly the view 0006 makes in a new database, and the index
+follows loads either way it was made. 0003 -> 0004 rebuilds it over documents already loaded (even an index
+that had fallen out of step); 0004 -> 0003 gives back exactly 0002's index, in sync. On SQLite the index reads
+its text from documents (external content), so comparing the rows is not enough there: MATCH must find the
+words and FTS5's own integrity-check must pass.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy.engine import Engine
 from etl.api import run
 from etl.load import migrate
 from etl.load.db import make_engine
+from etl.load.search_index import SearchIndex, search_index_state, switch_search_index
 from etl.reporting.catalog import FTS_COLUMNS, FTS_DESCRIPTION
 from etl.reporting.checks import run_checks
 from etl.reporting.datasette import available
@@ -49,9 +53,14 @@ def _index(engine: Engine) -> list[tuple]:
     return _rows(engine, "SELECT document_id, title, body_text FROM fts_documents ORDER BY document_id")
 
 
+def _state(engine: Engine) -> SearchIndex:
+    with engine.connect() as conn:
+        return search_index_state(conn)
+
+
 def _match(engine: Engine, word: str) -> set[int]:
-    """Ids the index itself answers for word (any status): FTS5 MATCH on SQLite, the trigram LIKE on PostgreSQL."""
-    if engine.dialect.name == "sqlite":
+    """Ids fts_documents answers for word (any status): FTS5 MATCH on SQLite's index, else LIKE."""
+    if engine.dialect.name == "sqlite" and _state(engine) is SearchIndex.ON:
         sql = "SELECT rowid FROM fts_documents WHERE fts_documents MATCH :q"
         return {r[0] for r in _rows(engine, sql, q='"' + word.replace('"', '""') + '"')}
     sql = "SELECT document_id FROM fts_documents WHERE title LIKE :p OR body_text LIKE :p"
@@ -67,7 +76,7 @@ def _integrity_check(engine: Engine) -> None:
 def assert_in_sync(engine: Engine) -> None:
     docs = _documents(engine)
     assert docs and _index(engine) == docs
-    if engine.dialect.name == "sqlite":
+    if engine.dialect.name == "sqlite" and _state(engine) is SearchIndex.ON:
         _integrity_check(engine)
     for id_, title, _ in docs:  # the index, not only the rows, knows every document
         if title and len(title) >= 3:
@@ -82,10 +91,17 @@ def _cli_search(etl_bin: list[str], url: str, word: str) -> list[int]:
     return [h["document_id"] for h in json.loads(result.stdout)]
 
 
-def test_index_follows_loads_changed_and_removed_files(db_url, seeds_copy: Path, etl_bin):
+@pytest.mark.parametrize("index", ["on", "off", "on after load"])
+def test_search_follows_loads_changed_and_removed_files(db_url, seeds_copy: Path, etl_bin, index: str):
+    if index == "on":
+        enabled = run_cli(etl_bin, "search-index", "enable", "--db", db_url)
+        assert enabled.returncode == 0 and "now on" in enabled.stdout, enabled.stderr
     summary = run([str(seeds_copy)], db_url, workers=1)
     assert summary.status == "succeeded" and summary.documents == 5
     engine = make_engine(db_url)
+    if index == "on after load":
+        assert switch_search_index(engine, True)
+    assert _state(engine) is (SearchIndex.OFF if index == "off" else SearchIndex.ON)
     changed, removed = _doc_id(engine, CHANGED), _doc_id(engine, REMOVED)
     assert_in_sync(engine)
     assert _match(engine, OLD_WORD) == {changed} and _match(engine, NEW_WORD) == set()
@@ -154,7 +170,7 @@ def test_downgrade_gives_back_0002_index_and_upgrade_rebuilds_over_loaded_docume
     engine = make_engine(db_url)
     migrate.upgrade(engine, "0003")
     as_0002 = _index_objects(engine)
-    migrate.upgrade(engine, "head")
+    migrate.upgrade(engine, "0005")
     as_0004 = _index_objects(engine)
     assert as_0004["sync"] != as_0002["sync"]
     if engine.dialect.name == "postgresql":  # table, GIN indexes and comments stay as 0002 made them
@@ -176,10 +192,34 @@ def test_downgrade_gives_back_0002_index_and_upgrade_rebuilds_over_loaded_docume
     _stale_behind_the_triggers_back(engine, changed, body.replace(OLD_WORD, NEW_WORD))
     assert _index(engine) != _documents(engine) and _match(engine, NEW_WORD) == set()
 
-    migrate.upgrade(engine, "head")
+    migrate.upgrade(engine, "head")  # 0006 keeps the index of a database that holds documents
     assert _index_objects(engine) == as_0004
     assert_in_sync(engine)
     assert _match(engine, NEW_WORD) == {changed} and _match(engine, OLD_WORD) == set()
+    engine.dispose()
+
+
+def test_new_database_has_no_index_and_enable_builds_what_the_migrations_built(db_url, seeds_copy: Path):
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0005")
+    as_0005 = _index_objects(engine)
+    migrate.upgrade(engine, "head")  # empty: 0006 turns the index into the view
+    assert _state(engine) is SearchIndex.OFF
+    as_off = _index_objects(engine)
+    assert as_off != as_0005
+    assert run([str(seeds_copy)], db_url, workers=1).status == "succeeded"
+    assert_in_sync(engine)
+
+    assert switch_search_index(engine, True) and not switch_search_index(engine, True)
+    assert _index_objects(engine) == as_0005
+    assert_in_sync(engine)
+    assert switch_search_index(engine, False) and not switch_search_index(engine, False)
+    assert _index_objects(engine) == as_off
+    assert_in_sync(engine)
+
+    migrate.downgrade(engine, "0005")  # 0005's schema has the index: the downgrade builds it
+    assert _index_objects(engine) == as_0005
+    assert_in_sync(engine)
     engine.dispose()
 
 
@@ -188,6 +228,7 @@ def test_postgres_update_trigger_writes_only_rows_whose_text_changed(postgres_ur
     re-run that writes the same text must not rewrite the index."""
     assert run([str(seeds_copy)], postgres_url, workers=1).status == "succeeded"
     engine = make_engine(postgres_url)
+    assert switch_search_index(engine, True)
     changed = _doc_id(engine, CHANGED)
     written = ("SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables "
                "WHERE relname = 'fts_documents'")
@@ -221,12 +262,14 @@ def test_head_read_from_the_files_follows_0004():
 
 
 def test_datasette_searches_documents_through_the_index(sqlite_url, seeds_copy: Path, tmp_path: Path):
-    """datasette.py points documents at fts_documents (fts_table, fts_pk id): ?_search goes through MATCH."""
+    """With the index on, datasette.py points documents at fts_documents (fts_table, fts_pk id): ?_search goes
+    through MATCH."""
     if not available():
         pytest.skip("datasette is not installed (optional extra: pip install 'yibao-etl[datasette]')")
     assert run([str(seeds_copy)], sqlite_url, workers=1).status == "succeeded"
     engine = make_engine(sqlite_url)
     yunyang = _doc_id(engine, REMOVED)
+    assert switch_search_index(engine, True)
     engine.dispose()
     with served(sqlite_url, tmp_path) as base:
         query = urllib.parse.quote(f'"{REMOVED_WORD}"')
@@ -236,3 +279,20 @@ def test_datasette_searches_documents_through_the_index(sqlite_url, seeds_copy: 
         assert [(r["document_id"], r["title"]) for r in index if r["document_id"] == yunyang] == \
             [(yunyang, rows[0]["title"])]
         assert len(index) == 5
+
+
+def test_switching_waits_for_a_run_that_is_writing(sqlite_url, seeds_copy: Path, etl_bin):
+    """enable/disable take the writer lock of `etl run`: with a run writing they stop with exit 4, not block."""
+    from etl.load.lock import writer_lock
+
+    assert run([str(seeds_copy)], sqlite_url, workers=1).status == "succeeded"
+    engine = make_engine(sqlite_url)
+    with writer_lock(engine):
+        busy = run_cli(etl_bin, "search-index", "enable", "--db", sqlite_url)
+    assert busy.returncode == 4 and "--wait" in busy.stderr
+    assert _state(engine) is SearchIndex.OFF
+    done = run_cli(etl_bin, "search-index", "enable", "--db", sqlite_url)
+    assert done.returncode == 0 and _state(engine) is SearchIndex.ON
+    status = run_cli(etl_bin, "search-index", "--db", sqlite_url)
+    assert status.returncode == 0 and status.stdout.startswith("search index: on")
+    engine.dispose()
