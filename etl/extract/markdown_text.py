@@ -26,6 +26,10 @@ _EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _ENTITIES = {"&nbsp;": " ", "&lt;": "‹", "&gt;": "›", "&amp;": "&", "&quot;": "\"", "&#123;": "{", "&#125;": "}"}
 _ENTITY = re.compile("|".join(map(re.escape, _ENTITIES)))
+_EDGE_SPACES = " \t\u3000\u00a0"
+# What _unmark_line can act on: a line starting with one of _MARKUP_STARTS or a digit, or holding a mark.
+_MARKUP_STARTS = ">#+-"
+_INLINE_MARKS = ("*", "_", "~", "\\", "&", "|", "--")
 
 
 def first_autolink(text: str) -> str | None:
@@ -46,35 +50,57 @@ def _is_rule(line: str) -> bool:
     )
 
 
+def _unmark_line(line: str) -> str | None:
+    """One edge-trimmed, non-empty line without its Markdown: "" for a blank line (a bare quote mark), None
+    for a line to drop without a paragraph break (a rule, or markup with no text)."""
+    if line.startswith(">"):
+        line = line.lstrip("> ")
+        if not line:
+            return ""
+    if _is_rule(line):
+        return None
+    if line.startswith("#"):
+        line = _HEADING.sub("", line)
+    if line.startswith(_BULLET_STARTS) or line[:1].isdigit():
+        line = _BULLET.sub("", line)
+    if line.startswith("|") or line.endswith("|"):
+        line = " | ".join(cell.strip() for cell in line.strip("|").split("|"))
+    if "*" in line or "_" in line or "~" in line:
+        line = _EMPHASIS.sub(r"\2", line)
+    if "\\" in line:
+        line = _ESCAPE.sub(r"\1", line)
+    if "&" in line:
+        line = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], line)
+    return line.strip() or None
+
+
 def markdown_to_text(markdown: str) -> tuple[str, str | None]:
     """(plain text with one blank line between paragraphs, editor named in a 责任编辑 line or None)."""
     markdown = _HTML_COMMENT.sub("", markdown)
     markdown = inline_links_to_text(markdown)
     markdown = _HTML_TAG.sub("", markdown)
+    # A line goes through _unmark_line only when it could hold markup: testing every line for every mark
+    # cost more than the rest of the pass, and a mark absent from the whole text is absent from each line.
+    inline_marks = [mark for mark in _INLINE_MARKS if mark in markdown]
     editor: str | None = None
     out: list[str] = []
     blank = True
     for raw in markdown.split("\n"):
-        line = raw.strip(" \t\u3000\u00a0")
-        if line.startswith(">"):
-            line = line.lstrip("> ")
-        if not line or _is_rule(line):
-            if not blank and line == "":
+        line = raw.strip(_EDGE_SPACES)
+        if line and (
+            line[0] in _MARKUP_STARTS
+            or line[0].isdigit()
+            or (inline_marks and any(mark in line for mark in inline_marks))
+        ):
+            unmarked = _unmark_line(line)
+            if unmarked is None:
+                continue
+            line = unmarked
+        if not line:
+            if not blank:
                 out.append("")
                 blank = True
             continue
-        if line.startswith("#"):
-            line = _HEADING.sub("", line)
-        if line.startswith(_BULLET_STARTS) or line[:1].isdigit():
-            line = _BULLET.sub("", line)
-        if line.startswith("|") or line.endswith("|"):
-            line = " | ".join(cell.strip() for cell in line.strip("|").split("|"))
-        if "*" in line or "_" in line or "~" in line:
-            line = _EMPHASIS.sub(r"\2", line)
-        if "\\" in line:
-            line = _ESCAPE.sub(r"\1", line)
-        if "&" in line:
-            line = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], line)
         line = line.strip()
         if not line:
             continue
