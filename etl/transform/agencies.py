@@ -289,8 +289,7 @@ class _Matcher:
                 return self._hit(region, canonical, level_override, text, start, e, None)
         # no prefix at all: only an enumeration carries its first item's place (县法院、检察院、公安局)
         if last_local is not None and last_local.body.region is not None:
-            gap = text[last_local.end : s]
-            if _ENUM_GAP.fullmatch(gap):
+            if _ENUM_GAP.fullmatch(text, last_local.end, s):  # the gap since the last body, not copied out
                 return self._hit(last_local.body.region, canonical, level_override, text, s, e, None)
         return None
 
@@ -370,7 +369,7 @@ def _bare_ok(text: str, bs: int) -> bool:
         return False
     if not _is_cjk(prev):
         return True
-    return any(text.endswith(w, 0, bs) for w in _LEAD_WORDS)
+    return text.endswith(_LEAD_WORDS, 0, bs)
 
 
 def _resolve_bare(g: Gazetteer, bare: str, anchor: Region | None) -> Region | None:
