@@ -28,6 +28,7 @@ from etl.load.schema import (
 )
 from etl.load.vocabulary import indicator_codes
 from etl.records import AgencyMention, SourceRef
+from etl.reporting.dimdate import YearCoverage
 from etl.version import extractor_version
 from etl.work import Failed, NotDocument, Outcome, Transformed, Unchanged
 
@@ -132,6 +133,7 @@ class Loader:
         self.agency_ids: dict[str, int] = {}
         self.indicator_codes = indicator_codes()
         self.now = datetime.now(UTC)
+        self.dim_years = YearCoverage()  # dim_date grows with each batch's dates, not in one go at the end
 
     # -- shared rows -------------------------------------------------------------------------------------
 
@@ -336,6 +338,8 @@ class Loader:
         if metric_rows:
             bulk_insert(conn, metrics, metric_rows)
             counts.metrics_written += len(metric_rows)
+        self.dim_years.cover(conn, [item.record.extracted.published_on for _, item in doc_ids]
+                             + [day for m in metric_rows for day in (m["period_start"], m["period_end"])])
 
 
 def _under(path_column, folder: str):

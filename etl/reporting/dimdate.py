@@ -1,11 +1,17 @@
 """Keep dim_date covering the loaded dates, so reports grouping through it never lose a row.
 
-Whole years are covered (a year chart has no ragged ends); dates outside 1900-2200 are extraction noise and
-are not worth a dimension row each. Rows are only ever added, so a concurrent reader never sees a gap.
+Whole years are covered, from the first loaded year to the last (a year chart has no ragged ends); dates
+outside 1900-2200 are extraction noise and are not worth a dimension row each. Rows are only ever added, so a
+concurrent reader never sees a gap.
+
+The loader extends the coverage batch by batch (YearCoverage), in each batch's transaction, while the
+workers are still transforming; refresh_dim_date after the run only checks, and mends what is missing.
+A first load of laws/ (1950-2026) adds 27,000 rows, which at the end of the run was a serial 0.7 s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select, union_all
@@ -47,6 +53,43 @@ def loaded_range(conn: Connection) -> tuple[date, date] | None:
     return (min(days), max(days)) if days else None
 
 
+def _days(first: date, last: date) -> Iterable[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+class YearCoverage:
+    """The years dim_date covers (first..last), extended whole years at a time as batches bring dates."""
+
+    def __init__(self) -> None:
+        self.years: tuple[int, int] | None = None
+        self._read = False
+
+    def cover(self, conn: Connection, days: Iterable[date | None]) -> int:
+        """Add the whole years these days need beyond the covered span, in conn's transaction; rows added."""
+        years = {d.year for d in days if d is not None and EARLIEST <= d.year <= LATEST}
+        if not years:
+            return 0
+        if not self._read:
+            first, last = conn.execute(select(func.min(dim_date.c.year), func.max(dim_date.c.year))).one()
+            self.years = (first, last) if first is not None else None
+            self._read = True
+        low, high = min(years), max(years)
+        if self.years is not None:
+            if self.years[0] <= low and high <= self.years[1]:
+                return 0
+            wanted = range(min(low, self.years[0]), max(high, self.years[1]) + 1)
+            missing = [y for y in wanted if not self.years[0] <= y <= self.years[1]]
+        else:
+            wanted = missing = range(low, high + 1)
+        rows = [dim_date_row(day) for year in missing for day in _days(date(year, 1, 1), date(year, 12, 31))]
+        bulk_insert(conn, dim_date, rows)
+        self.years = (wanted[0], wanted[-1])
+        return len(rows)
+
+
 def refresh_dim_date(engine: Engine) -> int:
     """Add the dim_date rows missing for whole years around the loaded range; returns how many."""
     with engine.begin() as conn:
@@ -54,6 +97,9 @@ def refresh_dim_date(engine: Engine) -> int:
         if span is None:
             return 0
         first, last = date(span[0].year, 1, 1), date(span[1].year, 12, 31)
+        present = conn.execute(select(func.count()).where(dim_date.c.date.between(first, last))).scalar()
+        if present == (last - first).days + 1:
+            return 0  # the usual case: the loader covered it batch by batch
         have = set(conn.execute(select(dim_date.c.id).where(dim_date.c.date.between(first, last))).scalars())
         rows = []
         day = first

@@ -12,7 +12,7 @@ from etl.load import migrate
 from etl.load.db import make_engine
 from etl.load.schema import dim_date, metadata
 from etl.reporting.catalog import VIEW_DESCRIPTIONS
-from etl.reporting.dimdate import dim_date_row, refresh_dim_date
+from etl.reporting.dimdate import YearCoverage, dim_date_row, refresh_dim_date
 
 REPORTING_TABLES = {"dim_date", "fts_documents"}
 VIEWS = {"v_metrics", "v_documents"}
@@ -113,4 +113,25 @@ def test_dim_date_rows_and_refresh(db_url):
         got = conn.execute(select(dim_date.c.name, dim_date.c.year_month, dim_date.c.utc_end)
                            .where(dim_date.c.id == 20200229)).one()
     assert got[0] == "2020-02-29" and got[1] == "2020-02" and got[2].isoformat() == "2020-02-29T16:00:00+00:00"
+    engine.dispose()
+
+
+def test_year_coverage_extends_by_whole_years_without_gaps(db_url):
+    """The loader's batch-by-batch coverage: each batch adds only the years beyond the covered span, and the
+    span never has a hole (a later, earlier year fills every year in between)."""
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "head")
+    coverage = YearCoverage()
+    with engine.begin() as conn:
+        assert coverage.cover(conn, [None, date(1850, 1, 1)]) == 0  # nothing datable: noise years are ignored
+        assert coverage.cover(conn, [date(2021, 5, 1), date(2021, 7, 1)]) == 365
+        assert coverage.cover(conn, [date(2021, 12, 31)]) == 0
+        assert coverage.cover(conn, [date(2018, 3, 3)]) == 365 + 366 + 365  # 2018, 2019, 2020
+    later = YearCoverage()  # a new run reads the span from the table
+    with engine.begin() as conn:
+        assert later.cover(conn, [date(2019, 1, 1), date(2022, 1, 1)]) == 365
+    with engine.connect() as conn:
+        days = conn.execute(select(dim_date.c.date).order_by(dim_date.c.date)).scalars().all()
+    assert days[0] == date(2018, 1, 1) and days[-1] == date(2022, 12, 31)
+    assert len(days) == (days[-1] - days[0]).days + 1
     engine.dispose()
