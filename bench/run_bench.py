@@ -276,6 +276,17 @@ def _prepare_schema(url: str, base: Transformed1x) -> tuple[dict[str, int], dict
         engine.dispose()
 
 
+def _enable_search_index(url: str) -> None:
+    from etl.load.db import make_engine
+    from etl.load.search_index import switch_search_index
+
+    engine = make_engine(url)
+    try:
+        switch_search_index(engine, True)
+    finally:
+        engine.dispose()
+
+
 def _batches(base: Transformed1x, scale: int) -> Iterator[list[tuple[int, object, object]]]:
     batch: list = []
     for doc_id, (_, ref, record) in enumerate(_scaled(base, scale), start=1):
@@ -299,18 +310,16 @@ def _row_batches(maker: RowMaker, base: Transformed1x, scale: int) -> Iterator[t
         yield docs, metrics, links
 
 
-def raw_sqlite_floor(path: Path, base: Transformed1x, scale: int, search_index: bool = True) -> tuple[float, int]:
+def raw_sqlite_floor(path: Path, base: Transformed1x, scale: int, search_index: bool = False) -> tuple[float, int]:
     """Raw sqlite3 executemany of the pipeline's rows, one transaction per 256 documents; (s, rows).
 
-    search_index=False drops the triggers that fill the trigram search table, to show what it costs."""
+    search_index=True turns the optional trigram index on first (`etl search-index enable`), so its triggers
+    fill it row by row, to show what it costs."""
     agency_ids, source_ids, codes = _prepare_schema(f"sqlite:///{path}", base)
+    if search_index:
+        _enable_search_index(f"sqlite:///{path}")
     maker = RowMaker(agency_ids, source_ids, codes, sqlite=True)
     conn = sqlite3.connect(path, isolation_level=None)
-    if not search_index:
-        triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'documents' "
-                                "AND sql LIKE '%fts%'").fetchall()
-        for (name,) in triggers:
-            conn.execute(f'DROP TRIGGER "{name}"')
     for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
         conn.execute(f"PRAGMA {pragma}")
     sql = {name: f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"  # noqa: S608
@@ -504,6 +513,7 @@ def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool
     print(f"[{label}] plain pass: read+hash {median(result['read_hash_s']):.2f}s, "
           f"+regex {median(result['read_hash_regex_s']):.2f}s", flush=True)
     first, nochange, changed, rss, pg_first, pg_rss, one = [], [], [], [], [], [], []
+    with_index, build_after = [], []
     for r in range(repeat):
         db = work / f"{label}-{r}.db"
         for suffix in ("", "-wal", "-shm", ".lock"):
@@ -533,6 +543,23 @@ def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool
             for suffix in ("", "-wal", "-shm", ".lock"):
                 Path(f"{db1}{suffix}").unlink(missing_ok=True)
             print(f"[{label}] run {r}: --workers 1 {single.seconds:.1f}s", flush=True)
+        if workers_compare:  # what the optional search index costs: kept in step by a first run, or built after
+            dbs = work / f"{label}-{r}-search.db"
+            for suffix in ("", "-wal", "-shm", ".lock"):
+                Path(f"{dbs}{suffix}").unlink(missing_ok=True)
+            _enable_search_index(f"sqlite:///{dbs}")
+            indexed_run = run_etl(root, f"sqlite:///{dbs}", args.workers)
+            with_index.append(indexed_run.seconds)
+            for suffix in ("", "-wal", "-shm", ".lock"):
+                Path(f"{dbs}{suffix}").unlink(missing_ok=True)
+            plain_run = run_etl(root, f"sqlite:///{dbs}", args.workers)
+            started = time.perf_counter()
+            _enable_search_index(f"sqlite:///{dbs}")
+            build_after.append(plain_run.seconds + time.perf_counter() - started)
+            for suffix in ("", "-wal", "-shm", ".lock"):
+                Path(f"{dbs}{suffix}").unlink(missing_ok=True)
+            print(f"[{label}] run {r}: with the search index on {indexed_run.seconds:.1f}s; "
+                  f"off, then enabled {build_after[-1]:.1f}s", flush=True)
         with pg_database(pg, f"bench_{label}_{os.getpid()}") as pg_url:
             if pg_url:
                 on_pg = run_etl(root, pg_url, args.workers)
@@ -540,18 +567,19 @@ def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool
                 pg_rss.append(on_pg.peak_rss)
                 print(f"[{label}] run {r}: PostgreSQL first {on_pg.seconds:.1f}s", flush=True)
     result.update(first_s=first, nochange_s=nochange, change1_s=changed, peak_rss=rss, pg_first_s=pg_first,
-                  pg_peak_rss=pg_rss, workers=args.workers, workers1_s=one)
+                  pg_peak_rss=pg_rss, workers=args.workers, workers1_s=one, search_index_first_s=with_index,
+                  search_index_after_s=build_after)
     return result
 
 
-_FLOOR_TIMES = ("sqlite_raw_s", "sqlite_loader_s", "pg_copy_s", "pg_loader_s", "sqlite_raw_no_search_s")
+_FLOOR_TIMES = ("sqlite_raw_s", "sqlite_loader_s", "pg_copy_s", "pg_loader_s", "sqlite_raw_search_s")
 
 
 def bench_floors(label: str, scale: int, base: Transformed1x, work: Path, transform_s: float, repeat: int,
                  pg: str | None) -> dict:
     """Load floors at one scale: raw sqlite3 executemany, psycopg COPY and the Loader on both."""
     out: dict = {"corpus": label, "scale": scale, "transform_s": transform_s}
-    sq, ld, cp, lp, bare = [], [], [], [], []
+    sq, ld, cp, lp, indexed = [], [], [], [], []
     for r in range(repeat):
         path = work / f"floor-{label}-{r}.db"
         for suffix in ("", "-wal", "-shm"):
@@ -561,7 +589,7 @@ def bench_floors(label: str, scale: int, base: Transformed1x, work: Path, transf
         out["rows"] = rows
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        bare.append(raw_sqlite_floor(path, base, scale, search_index=False)[0])
+        indexed.append(raw_sqlite_floor(path, base, scale, search_index=True)[0])
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         seconds, rows = loader_floor(f"sqlite:///{path}", base, scale)
@@ -577,7 +605,7 @@ def bench_floors(label: str, scale: int, base: Transformed1x, work: Path, transf
                 lp.append(loader_floor(pg_url, base, scale)[0])
         print(f"[{label}] floors run {r}: sqlite3 executemany {sq[-1]:.2f}s, Loader/SQLite {ld[-1]:.2f}s"
               + (f", COPY {cp[-1]:.2f}s, Loader/PostgreSQL {lp[-1]:.2f}s" if cp else ""), flush=True)
-    out.update(sqlite_raw_s=sq, sqlite_loader_s=ld, pg_copy_s=cp, pg_loader_s=lp, sqlite_raw_no_search_s=bare)
+    out.update(sqlite_raw_s=sq, sqlite_loader_s=ld, pg_copy_s=cp, pg_loader_s=lp, sqlite_raw_search_s=indexed)
     return out
 
 
@@ -700,14 +728,14 @@ def render(report: dict) -> str:
             f"{_fmt(_m(c['nochange_s']))} | {_fmt(_m(c['change1_s']))} | {_fmt(_m(c['peak_rss']) / 2**20, '.0f')} | "
             f"{_fmt(_m(c['read_hash_s']))} | {_fmt(_m(c['read_hash_regex_s']))} |")
     lines += ["", "| corpus | rows | transform alone s | sqlite3 executemany s (rows/s) | Loader on SQLite s (rows/s) "
-              "| psycopg COPY s (rows/s) | Loader on PostgreSQL s (rows/s) | sqlite3 executemany without the search-index "
-              "triggers s (rows/s) |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+              "| psycopg COPY s (rows/s) | Loader on PostgreSQL s (rows/s) | sqlite3 executemany with the search index on "
+              "s (rows/s) |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for f in report["floors"]:
         rows = f["rows"]
         note = f" (×{f['scale']} of {f['extrapolated_from']})" if f.get("extrapolated_from") else ""
         lines.append(f"| {f['corpus']}{note} | {rows:,} | {f['transform_s']:.1f} | {_rate(f['sqlite_raw_s'], rows)} | "
                      f"{_rate(f['sqlite_loader_s'], rows)} | {_rate(f['pg_copy_s'], rows)} | "
-                     f"{_rate(f['pg_loader_s'], rows)} | {_rate(f.get('sqlite_raw_no_search_s', []), rows)} |")
+                     f"{_rate(f['pg_loader_s'], rows)} | {_rate(f.get('sqlite_raw_search_s', []), rows)} |")
     lines += ["", "| target | measured | target | verdict |", "|---|---:|---|---|"]
     corpora = {c["corpus"]: c for c in report["corpora"]}
     floors = {f["corpus"]: f for f in report["floors"]}
@@ -725,6 +753,13 @@ def render(report: dict) -> str:
         lines.append(_ratio_row("laws: first run SQLite / plain read+hash+regex", ratio, "≤ 10", ratio <= 10))
         ratio = _m(c["nochange_s"]) / _m(c["read_hash_regex_s"])
         lines.append(_ratio_row("laws: no-change re-run / plain read+hash+regex", ratio, "≤ 1.5", ratio <= 1.5))
+        if c.get("search_index_first_s"):
+            ratio = _m(c["search_index_first_s"]) / _m(c["read_hash_regex_s"])
+            lines.append(_ratio_row("laws: first run with the search index on / plain read+hash+regex", ratio,
+                                    "(no target: optional)", None))
+            ratio = _m(c["search_index_after_s"]) / _m(c["read_hash_regex_s"])
+            lines.append(_ratio_row("laws: first run, then `etl search-index enable` / plain read+hash+regex", ratio,
+                                    "(no target: optional)", None))
     for label, f in floors.items():
         if f.get("extrapolated_from"):
             continue
