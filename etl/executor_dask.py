@@ -129,3 +129,4 @@ class DaskExecutor:
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
+            self.cluster = None
