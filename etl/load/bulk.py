@@ -15,7 +15,7 @@ tabs, newlines, backslashes and NULLs and write Decimals, dates and booleans exa
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -86,17 +86,21 @@ def executemany_rows(conn: Connection, table: Table, rows: Sequence[dict]) -> in
     if not rows:
         return 0
     names, defaults = _columns(table, rows)
+    return executemany_values(conn, table, names, _values(conn, table, names, defaults, rows))
+
+
+def executemany_values(conn: Connection, table: Table, names: list[str], values: Iterable[Sequence[Any]]) -> int:
+    """SQLite: executemany of values already in the database's own form (the caller's promise), names' order."""
     compiled = table.insert().values({name: bindparam(name) for name in names}).compile(dialect=conn.dialect)
     order = [names.index(key) for key in compiled.positiontup]
-    values = _values(conn, table, names, defaults, rows)
     if order != list(range(len(names))):
         values = ([row[i] for i in order] for row in values)
     cursor = conn.connection.driver_connection.cursor()
     try:
         cursor.executemany(compiled.string, values)
+        return cursor.rowcount
     finally:
         cursor.close()
-    return len(rows)
 
 
 def copy_rows(conn: Connection, table: Table, rows: Sequence[dict]) -> int:

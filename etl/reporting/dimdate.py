@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select, union_all
 from sqlalchemy.engine import Connection, Engine
 
-from etl.load.bulk import bulk_insert
+from etl.load.bulk import bulk_insert, executemany_values
 from etl.load.schema import dim_date, documents, metrics
 
 BEIJING = timezone(timedelta(hours=8))
@@ -37,6 +37,42 @@ def dim_date_row(day: date) -> dict:
         "iso_year": iso.year, "iso_week": iso.week, "iso_weekday": iso.weekday,
         "utc_start": start, "utc_end": start + timedelta(days=1),
     }
+
+
+DIM_DATE_COLUMNS = list(dim_date_row(date(2000, 1, 1)))
+
+
+def sqlite_dim_date_values(first: date, last: date) -> list[tuple]:
+    """dim_date rows from first to last as SQLite stores them (ISO text dates, UTC 'YYYY-MM-DD HH:MM:SS').
+
+    The same values dim_date_row gives after SQLAlchemy's bind processing (a test holds them equal), made
+    directly: about three times faster, which matters for a first load spanning decades (laws/: 27,000 rows).
+    Beijing has one fixed offset, so a day starts at 16:00 UTC of the day before.
+    """
+    rows = []
+    day, one = first, timedelta(days=1)
+    previous = (first - one).isoformat()
+    while day <= last:
+        iso_year, iso_week, iso_weekday = day.isocalendar()
+        year, month = day.year, day.month
+        quarter = (month - 1) // 3 + 1
+        name = day.isoformat()
+        rows.append((
+            year * 10000 + month * 100 + day.day, name, name, year, quarter, month, day.day,
+            f"{year:04d}-Q{quarter}", name[:7], name[:8] + "01", (day - timedelta(days=iso_weekday - 1)).isoformat(),
+            iso_year, iso_week, iso_weekday, previous + " 16:00:00", name + " 16:00:00",
+        ))
+        previous = name
+        day += one
+    return rows
+
+
+def _insert_days(conn: Connection, first: date, last: date) -> int:
+    if conn.dialect.name == "sqlite":
+        return executemany_values(conn, dim_date, DIM_DATE_COLUMNS, sqlite_dim_date_values(first, last))
+    rows = [dim_date_row(day) for day in _days(first, last)]
+    bulk_insert(conn, dim_date, rows)
+    return len(rows)
 
 
 def loaded_range(conn: Connection) -> tuple[date, date] | None:
@@ -77,17 +113,15 @@ class YearCoverage:
             self.years = (first, last) if first is not None else None
             self._read = True
         low, high = min(years), max(years)
-        if self.years is not None:
-            if self.years[0] <= low and high <= self.years[1]:
-                return 0
-            wanted = range(min(low, self.years[0]), max(high, self.years[1]) + 1)
-            missing = [y for y in wanted if not self.years[0] <= y <= self.years[1]]
+        if self.years is None:
+            spans, covered = [(low, high)], (low, high)
         else:
-            wanted = missing = range(low, high + 1)
-        rows = [dim_date_row(day) for year in missing for day in _days(date(year, 1, 1), date(year, 12, 31))]
-        bulk_insert(conn, dim_date, rows)
-        self.years = (wanted[0], wanted[-1])
-        return len(rows)
+            first, last = self.years  # new years go below or above the span: each side is one whole range
+            spans = [(a, b) for a, b in ((low, first - 1), (last + 1, high)) if a <= b]
+            covered = (min(low, first), max(high, last))
+        added = sum(_insert_days(conn, date(a, 1, 1), date(b, 12, 31)) for a, b in spans)
+        self.years = covered
+        return added
 
 
 def refresh_dim_date(engine: Engine) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -12,7 +12,7 @@ from etl.load import migrate
 from etl.load.db import make_engine
 from etl.load.schema import dim_date, metadata
 from etl.reporting.catalog import VIEW_DESCRIPTIONS
-from etl.reporting.dimdate import YearCoverage, dim_date_row, refresh_dim_date
+from etl.reporting.dimdate import YearCoverage, dim_date_row, refresh_dim_date, sqlite_dim_date_values
 
 REPORTING_TABLES = {"dim_date", "fts_documents"}
 VIEWS = {"v_metrics", "v_documents"}
@@ -135,3 +135,30 @@ def test_year_coverage_extends_by_whole_years_without_gaps(db_url):
     assert days[0] == date(2018, 1, 1) and days[-1] == date(2022, 12, 31)
     assert len(days) == (days[-1] - days[0]).days + 1
     engine.dispose()
+
+
+def test_sqlite_fast_dim_date_rows_store_what_sqlalchemy_stores(sqlite_url):
+    """The SQLite fast path writes dim_date's values itself: byte for byte what dim_date_row stores through
+    SQLAlchemy's types (leap days, ISO weeks across new year, a Beijing day starting the UTC day before)."""
+    import sqlite3
+
+    from etl.load.bulk import executemany_values
+    from etl.load.db import sqlite_path
+    from etl.reporting.dimdate import DIM_DATE_COLUMNS
+
+    engine = make_engine(sqlite_url)
+    migrate.upgrade(engine, "head")
+    first, last = date(1999, 12, 20), date(2001, 1, 10)
+    stored = []
+    for fast in (False, True):
+        with engine.begin() as conn:
+            conn.execute(dim_date.delete())
+            if fast:
+                assert executemany_values(conn, dim_date, DIM_DATE_COLUMNS, sqlite_dim_date_values(first, last)) == 388
+            else:
+                days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+                conn.execute(dim_date.insert(), [dim_date_row(day) for day in days])
+        with sqlite3.connect(sqlite_path(sqlite_url)) as raw:
+            stored.append(raw.execute("SELECT * FROM dim_date ORDER BY id").fetchall())
+    engine.dispose()
+    assert len(stored[0]) == 388 and stored[1] == stored[0]
