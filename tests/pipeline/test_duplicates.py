@@ -95,3 +95,18 @@ def test_links_match_comparing_every_pair(seed):
     expected = _brute_force_links(rows, 6)
     assert 0 < sum(v is not None for v in expected.values()) < len(rows) - 15  # copies, and documents apart
     assert canonical_links(rows) == expected
+
+
+@pytest.mark.parametrize("seed", [33, 34, 35])
+def test_long_union_chains_match_comparing_every_pair(seed):
+    """600 fingerprints around 12 stories, 0-12 flipped bits: groups merge through long chains. (Seed 33 made
+    the dict-based union-find before NumPy return a parent that was not its group's root: a KeyError.)"""
+    rnd = random.Random(seed)
+    centres = [rnd.getrandbits(64) for _ in range(12)]
+    rows = []
+    for id_ in range(1, 601):
+        value = rnd.choice(centres)
+        for _ in range(rnd.choice([0, 1, 3, 5, 7, 8, 12])):
+            value ^= 1 << rnd.randrange(64)
+        rows.append((id_, value - 2**64 if value >= 2**63 else value, None, date(2022, 1, 1 + id_ % 28), "a.md"))
+    assert canonical_links(rows) == _brute_force_links(rows, 6)
