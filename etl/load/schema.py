@@ -171,6 +171,9 @@ documents = Table(
     run_fk(),
     CheckConstraint("status IN ('active', 'removed')", name="status"),
     CheckConstraint("duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"),
+    # Covers the duplicate linker's read of every active fingerprint: without it SQLite walks each row's
+    # body_text overflow pages to reach simhash and status (migration 0007).
+    Index("ix_documents_status_simhash", "status", "simhash", "id"),
     comment="One row per document file: metadata and clean text.",
 )
 
