@@ -49,12 +49,24 @@ MIN_WINDOW_BATCHES = 32
 WORKER_NICENESS = 10
 
 
-def _lower_priority() -> None:
-    """Pool initializer: runs once in each worker process."""
+def _start_worker() -> None:
+    """Pool initializer, once in each worker process: lower its priority and import the transform.
+
+    The imports (the transform's modules, NumPy for SimHash) would otherwise be paid by each worker's first
+    batch; a pool started with warm_up() pays them while the parent takes the lock and migrates.
+    """
     try:
         os.nice(WORKER_NICENESS)
     except (AttributeError, OSError):  # no nice() on this platform, or not allowed: run as is
         pass
+    import etl.transform  # noqa: F401
+    from etl.transform.duplicates import simhash
+
+    simhash("warm up")
+
+
+def _nothing() -> None:
+    """A task that only makes the pool start its workers."""
 
 
 class ProcessPoolBatchExecutor:
@@ -62,9 +74,13 @@ class ProcessPoolBatchExecutor:
 
     def __init__(self, workers: int, max_bytes: int | None, window_per_worker: int = 3):
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_lower_priority)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
         self.window = max(workers * window_per_worker, MIN_WINDOW_BATCHES)
         self.work = partial(process_batch, max_bytes=max_bytes)
+
+    def warm_up(self) -> None:
+        """Start the workers now (they fork and import in the background), not at the first batch."""
+        self.pool.submit(_nothing)
 
     def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
         pending: deque[Future] = deque()

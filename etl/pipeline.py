@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from etl.config import masked, resolve_url
-from etl.executor import make_executor
+from etl.executor import Executor, make_executor
 from etl.extract.files import FileRef, Skipped, Unusable, walk
 from etl.load import migrate
-from etl.load.db import make_engine
+from etl.load.db import make_engine, sqlite_path
 from etl.load.loader import (
     BatchCounts,
     Loader,
@@ -166,6 +166,9 @@ def run(
     url = resolve_url(db_url)
     engine = make_engine(url)
     version = extractor_version()
+    executor = make_executor(options.executor, options.workers, options.max_file_bytes)
+    if hasattr(executor, "warm_up") and _new_sqlite_file(url):
+        executor.warm_up()  # a new file will be filled: the workers fork and import while this process migrates
     try:
         with writer_lock(engine, options.lock_wait_seconds):
             migrate.upgrade_to_head(engine)
@@ -174,7 +177,7 @@ def run(
             run_id = start_run(engine, [os.path.abspath(p) for p in paths], version)
             summary = RunSummary(run_id=run_id, status="running", database=masked(url))
             try:
-                _execute(engine, run_id, paths, options, version, summary, progress)
+                _execute(engine, executor, run_id, paths, options, version, summary, progress)
             except BaseException as exc:
                 reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
                 summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
@@ -188,19 +191,28 @@ def run(
             finish_run(engine, run_id, summary.status, _counts(summary))
             return summary
     finally:
+        executor.close()
         engine.dispose()
+
+
+def _new_sqlite_file(url: str) -> bool:
+    """A SQLite file that does not exist yet: the run will transform every file it is given.
+
+    Only then are the workers started before the lock and the migrations; a re-run may find nothing to do
+    and should not pay for workers it never uses."""
+    path = sqlite_path(url)
+    return path is not None and not os.path.exists(path)
 
 
 def _counts(summary: RunSummary) -> dict[str, int]:
     return {k: v for k, v in summary.as_dict().items() if isinstance(v, int) and k != "run_id"}
 
 
-def _execute(engine, run_id: int, paths: list[str], options: RunOptions, version: str,
+def _execute(engine, executor: Executor, run_id: int, paths: list[str], options: RunOptions, version: str,
              summary: RunSummary, progress: Progress | None) -> None:
     planner = _Planner(engine, options, version)
     loader = Loader(engine, run_id, version)
     totals = BatchCounts()
-    executor = make_executor(options.executor, options.workers, options.max_file_bytes)
     pending: list = []
     pending_docs = 0
     try:

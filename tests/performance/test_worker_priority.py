@@ -18,3 +18,26 @@ def test_pool_workers_are_nicer_than_the_parent() -> None:
         executor.close()
     parent = os.nice(0)
     assert niceness == {min(parent + WORKER_NICENESS, 19)}
+
+
+def test_workers_start_before_the_lock_only_for_a_new_file(tmp_path, seeds_copy, monkeypatch) -> None:
+    """A run into a new SQLite file starts its workers while it migrates; a re-run that finds nothing to do
+    never starts one (it must cost no more than reading the folder)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from etl.api import run
+
+    submitted: list[str] = []
+    original = ProcessPoolExecutor.submit
+
+    def counting_submit(self, fn, *args, **kwargs):
+        submitted.append(getattr(fn, "__name__", getattr(getattr(fn, "func", None), "__name__", "?")))
+        return original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", counting_submit)
+    url = str(tmp_path / "new.db")
+    assert run([str(seeds_copy)], url, workers=2).files_new == 5
+    assert submitted[0] == "_nothing" and "process_batch" in submitted  # warmed first, then the work
+    submitted.clear()
+    again = run([str(seeds_copy)], url, workers=2)
+    assert again.files_unchanged == 5 and submitted == []
