@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam
+from sqlalchemy import Table, bindparam, func, select, text
 from sqlalchemy.engine import Connection
 
 COPY_MIN_ROWS = 8  # below this a COPY's extra round trips cost more than executemany's one statement
@@ -35,6 +35,30 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
         executemany_rows(conn, table, rows)
     else:
         conn.execute(table.insert(), rows)
+
+
+def insert_with_ids(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
+    """Insert rows into a table with an integer id key; their new ids, in the rows' order.
+
+    The ids are drawn first, then the rows take the bulk path (a DBAPI executemany, COPY) instead of an
+    INSERT … RETURNING, which SQLAlchemy sends in pages of multi-row VALUES (laws/: 0.27 of the loader's 0.9 s).
+    SQLite: the ids after the largest one, which SQLite itself would assign to its rowid key; safe because
+    one etl run writes at a time (etl.load.lock) inside one transaction per batch. PostgreSQL: nextval of the
+    column's sequence, as its default would. Other databases: INSERT … RETURNING.
+    """
+    if not rows:
+        return []
+    key = table.c.id
+    if conn.dialect.name == "sqlite":
+        start = conn.execute(select(func.coalesce(func.max(key), 0))).scalar_one() + 1
+        ids = list(range(start, start + len(rows)))
+    elif _can_copy(conn):
+        draw = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n) ORDER BY 1")
+        ids = list(conn.execute(draw, {"table": table.name, "n": len(rows)}).scalars())
+    else:
+        return list(conn.execute(table.insert().returning(key, sort_by_parameter_order=True), rows).scalars())
+    bulk_insert(conn, table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
+    return ids
 
 
 def _can_copy(conn: Connection) -> bool:

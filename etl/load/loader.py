@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from etl.load.bulk import bulk_insert
+from etl.load.bulk import bulk_insert, insert_with_ids
 from etl.load.schema import (
     agencies,
     agency_aliases,
@@ -253,8 +253,7 @@ class Loader:
         doc_ids: list[tuple[int, Transformed]] = []
         if inserts:
             rows = [{**self._document_row(o), "first_run_id": self.run_id} for o in inserts]
-            stmt = documents.insert().returning(documents.c.id, sort_by_parameter_order=True)
-            ids = conn.execute(stmt, rows).scalars().all()
+            ids = insert_with_ids(conn, documents, rows)
             doc_ids.extend(zip(ids, inserts, strict=True))
         if updates:
             ids = [id_ for id_, _ in updates]
