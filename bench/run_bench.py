@@ -204,6 +204,12 @@ METRIC_COLUMNS = ("document_id", "agency_id", "indicator", "value", "value_max",
 LINK_COLUMNS = ("document_id", "agency_id", "role", "mention_count", "aliases", "run_id")
 
 
+def _dim_columns() -> tuple[str, ...]:
+    from etl.reporting.dimdate import DIM_DATE_COLUMNS
+
+    return tuple(DIM_DATE_COLUMNS)
+
+
 class RowMaker:
     """Rows exactly as the loader builds them (same columns, same values), as tuples for raw drivers."""
 
@@ -298,16 +304,55 @@ def _batches(base: Transformed1x, scale: int) -> Iterator[list[tuple[int, object
         yield batch
 
 
-def _row_batches(maker: RowMaker, base: Transformed1x, scale: int) -> Iterator[tuple[list, list, list]]:
-    """(documents, metrics, links) row tuples per 256 documents; built inside the timed loop, as the loader does."""
+class DimDays:
+    """The dim_date rows a batch adds, as the loader adds them: whole years beyond the span covered so far."""
+
+    def __init__(self, sqlite: bool):
+        self.sqlite, self.span = sqlite, None
+
+    def rows(self, days: list) -> list[tuple]:
+        from etl.reporting.dimdate import (
+            DIM_DATE_COLUMNS,
+            EARLIEST,
+            LATEST,
+            dim_date_row,
+            sqlite_dim_date_values,
+        )
+
+        years = {d.year for d in days if d is not None and EARLIEST <= d.year <= LATEST}
+        if not years:
+            return []
+        low, high = min(years), max(years)
+        spans = [(low, high)] if self.span is None else [
+            (a, b) for a, b in ((low, self.span[0] - 1), (self.span[1] + 1, high)) if a <= b]
+        self.span = (low, high) if self.span is None else (min(low, self.span[0]), max(high, self.span[1]))
+        out: list[tuple] = []
+        for a, b in spans:
+            first, last = dt.date(a, 1, 1), dt.date(b, 12, 31)
+            if self.sqlite:
+                out.extend(sqlite_dim_date_values(first, last))
+            else:
+                for n in range((last - first).days + 1):
+                    row = dim_date_row(first + dt.timedelta(days=n))
+                    out.append(tuple(row[c] for c in DIM_DATE_COLUMNS))
+        return out
+
+
+def _row_batches(maker: RowMaker, base: Transformed1x, scale: int) -> Iterator[tuple[list, list, list, list]]:
+    """(documents, metrics, links, dim_date) row tuples per 256 documents; built inside the timed loop, as the
+    loader does (dim_date: the whole years the batch's dates add, which the loader writes in the same
+    transaction)."""
+    days = DimDays(maker.sqlite)
     for batch in _batches(base, scale):
-        docs, metrics, links = [], [], []
+        docs, metrics, links, dates = [], [], [], []
         for doc_id, ref, record in batch:
             d, m, k = maker.rows(doc_id, ref, record)
             docs.append(d)
             metrics.extend(m)
             links.extend(k)
-        yield docs, metrics, links
+            dates.append(record.extracted.published_on)
+            dates.extend(day for metric in record.metrics for day in (metric.period_start, metric.period_end))
+        yield docs, metrics, links, days.rows(dates)
 
 
 def raw_sqlite_floor(path: Path, base: Transformed1x, scale: int, search_index: bool = False) -> tuple[float, int]:
@@ -323,16 +368,18 @@ def raw_sqlite_floor(path: Path, base: Transformed1x, scale: int, search_index: 
     for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
         conn.execute(f"PRAGMA {pragma}")
     sql = {name: f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"  # noqa: S608
-           for name, cols in (("documents", DOC_COLUMNS), ("metrics", METRIC_COLUMNS), ("document_agencies", LINK_COLUMNS))}
+           for name, cols in (("documents", DOC_COLUMNS), ("metrics", METRIC_COLUMNS), ("document_agencies", LINK_COLUMNS),
+                              ("dim_date", _dim_columns()))}
     rows = 0
     started = time.perf_counter()
-    for docs, metrics, links in _row_batches(maker, base, scale):
+    for docs, metrics, links, dims in _row_batches(maker, base, scale):
         conn.execute("BEGIN")
         conn.executemany(sql["documents"], docs)
         conn.executemany(sql["document_agencies"], links)
         conn.executemany(sql["metrics"], metrics)
+        conn.executemany(sql["dim_date"], dims)
         conn.execute("COMMIT")
-        rows += len(docs) + len(metrics) + len(links)
+        rows += len(docs) + len(metrics) + len(links) + len(dims)
     seconds = time.perf_counter() - started
     conn.close()
     return seconds, rows
@@ -349,15 +396,17 @@ def pg_copy_floor(url: str, base: Transformed1x, scale: int) -> tuple[float, int
     rows = 0
     with psycopg.connect(dsn) as conn:
         started = time.perf_counter()
-        for docs, metrics, links in _row_batches(maker, base, scale):
+        for docs, metrics, links, dims in _row_batches(maker, base, scale):
             with conn.cursor() as cur:
                 for table, cols, data in (("documents", DOC_COLUMNS, docs), ("document_agencies", LINK_COLUMNS, links),
-                                          ("metrics", METRIC_COLUMNS, metrics)):
+                                          ("metrics", METRIC_COLUMNS, metrics), ("dim_date", _dim_columns(), dims)):
+                    if not data:
+                        continue
                     with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
                         for row in data:
                             copy.write_row(row)
             conn.commit()
-            rows += len(docs) + len(metrics) + len(links)
+            rows += len(docs) + len(metrics) + len(links) + len(dims)
         seconds = time.perf_counter() - started
     return seconds, rows
 
@@ -370,7 +419,7 @@ def loader_floor(url: str, base: Transformed1x, scale: int) -> tuple[float, int]
     from etl.load.db import make_engine
     from etl.load.loader import Loader
     from etl.load.runs import start_run, sync_vocabulary
-    from etl.load.schema import document_agencies, documents, metrics
+    from etl.load.schema import dim_date, document_agencies, documents, metrics
     from etl.work import Task, Transformed
 
     engine = make_engine(url)
@@ -390,7 +439,7 @@ def loader_floor(url: str, base: Transformed1x, scale: int) -> tuple[float, int]
         seconds = time.perf_counter() - started
         with engine.connect() as conn:
             rows = sum(conn.execute(select(func.count()).select_from(t)).scalar_one()
-                       for t in (documents, metrics, document_agencies))
+                       for t in (documents, metrics, document_agencies, dim_date))
         return seconds, rows
     finally:
         engine.dispose()
