@@ -11,8 +11,9 @@ search_documents report, the checks and anyone's SQL read it unchanged:
   trigram of the text costs about 5 s of the database's CPU on laws/, built at once or row by row, which is
   more than the rest of a first load together.
 
-Build it after a big first load (one pass is cheaper than keeping it in step row by row) and keep it on for
-daily runs that add a few documents. Enabling and disabling take the same writer lock as `etl run`.
+Building it in one pass after a first load costs about what keeping it in step row by row does (laws/: 5.8 s
+against 5.3 s more for the load); once on, daily runs that add a few documents pay little for it. Enabling
+and disabling take the same writer lock as `etl run`.
 """
 
 from __future__ import annotations
