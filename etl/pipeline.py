@@ -125,14 +125,14 @@ class _Planner:
                 continue
             doc = known.get(ref.file_path)
             if doc is None:
-                yield Task(ref, None, None, False)
+                yield Task(ref, None, None, False, was_skipped=skip is not None)
                 continue
             stale = self.options.reprocess or doc.extractor_version != self.version or doc.status != "active"
             same_stat = doc.size_bytes == ref.size and doc.file_mtime_ns == ref.mtime_ns
             if same_stat and not stale and doc.source_path == ref.source_path:
                 self.unchanged += 1  # the fast path: not even read
                 continue
-            yield Task(ref, doc.id, doc.content_sha256, stale)
+            yield Task(ref, doc.id, doc.content_sha256, stale, was_skipped=skip is not None)
 
 
 def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:

@@ -64,6 +64,7 @@ class Task:
     doc_id: int | None  # the existing document at this path, if any
     known_sha256: str | None  # its stored hash
     force: bool  # re-transform even if the bytes are unchanged (new extractor version, --reprocess)
+    was_skipped: bool = False  # skipped_files has a row for this path (turned away by an earlier run)
 
 
 @dataclass(frozen=True, slots=True)

@@ -292,8 +292,10 @@ class Loader:
         """Record files that are not documents; forget those that have become documents (or failed)."""
         turned_away = [o for o in outcomes if isinstance(o, NotDocument)]
         counts.skipped += len(turned_away)
-        read = [o.task.ref.file_path for o in outcomes if not isinstance(o, Unchanged)]
-        for part in chunked(read):
+        # only paths that had a row (the planner says which) or failed: a first load deletes nothing
+        stale = [o.task.ref.file_path for o in outcomes
+                 if not isinstance(o, Unchanged) and (o.task.was_skipped or isinstance(o, Failed))]
+        for part in chunked(stale):
             conn.execute(delete(skipped_files).where(skipped_files.c.file_path.in_(part)))
         rows = [
             {"file_path": o.task.ref.file_path, "source_path": o.task.ref.source_path, "size_bytes": o.task.ref.size,

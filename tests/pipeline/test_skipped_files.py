@@ -77,3 +77,27 @@ def test_a_section_page_that_goes_is_forgotten(db_url, seeds_copy):
     summary = run([str(seeds_copy)], db_url, workers=1)
     assert summary.files_skipped == 0 and summary.files_removed == 0
     assert query(db_url, "SELECT COUNT(*) FROM skipped_files") == [(0,)]
+
+
+def test_only_paths_that_had_a_row_are_deleted(sqlite_url, seeds_copy, monkeypatch):
+    """A first load deletes nothing from skipped_files (it used to send one DELETE per batch for every file it
+    read); a page turned away again is deleted and recorded anew."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    deletes: list[str] = []
+
+    def spy(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("DELETE FROM SKIPPED_FILES"):
+            deletes.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", spy)
+    try:
+        (seeds_copy / "_index.md").write_text(SECTION_PAGE, encoding="utf-8")
+        assert run([str(seeds_copy)], sqlite_url, workers=1).files_skipped == 1
+        assert deletes == []
+        run([str(seeds_copy)], sqlite_url, workers=1, reprocess=True)
+        assert len(deletes) == 1
+    finally:
+        event.remove(Engine, "before_cursor_execute", spy)
+    assert query(sqlite_url, "SELECT COUNT(*) FROM skipped_files") == [(1,)]
