@@ -7,6 +7,7 @@ version) are not even read.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import time
@@ -31,7 +32,7 @@ from etl.load.lock import writer_lock
 from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
 from etl.records import Failure
 from etl.version import extractor_version
-from etl.work import Failed, Task
+from etl.work import Failed, Outcome, Task
 
 PLAN_CHUNK = 512  # files whose stored state is fetched with one query
 TASKS_PER_BATCH = 16  # files a worker handles per round trip
@@ -81,10 +82,11 @@ Progress = Callable[[int], None]
 class _Planner:
     """Turns walked files into tasks, counting what the walk passed over."""
 
-    def __init__(self, engine, options: RunOptions, version: str):
+    def __init__(self, engine, options: RunOptions, version: str, fresh: bool = False):
         self.engine = engine
         self.options = options
         self.version = version
+        self.fresh = fresh  # the database is created by this run: nothing is known, nothing to look up
         self.seen_hashes: set[int] = set()
         self.skipped = 0
         self.seen = 0
@@ -113,6 +115,10 @@ class _Planner:
             yield from self._plan(chunk)
 
     def _plan(self, refs: list[FileRef]) -> Iterator[Task]:
+        if self.fresh:
+            for ref in refs:
+                yield Task(ref, None, None, False)
+            return
         with self.engine.connect() as conn:
             known = known_documents(conn, [r.file_path for r in refs])
             skips = known_skips(conn, [r.file_path for r in refs])
@@ -171,13 +177,18 @@ def run(
         executor.warm_up()  # a new file will be filled: the workers fork and import while this process migrates
     try:
         with writer_lock(engine, options.lock_wait_seconds):
+            # checked under the lock: no other run can have created the file meanwhile
+            planner = _Planner(engine, options, version, fresh=_new_sqlite_file(url))
+            outcomes = _Primed(executor.map_batches(_batched(planner.tasks(paths), TASKS_PER_BATCH)))
+            if planner.fresh:
+                outcomes.prime()  # the workers transform the first batches while this process creates the schema
             migrate.upgrade_to_head(engine)
             abort_stale_runs(engine)
             sync_vocabulary(engine)
             run_id = start_run(engine, [os.path.abspath(p) for p in paths], version)
             summary = RunSummary(run_id=run_id, status="running", database=masked(url))
             try:
-                _execute(engine, executor, run_id, paths, options, version, summary, progress)
+                _execute(engine, executor, planner, outcomes, run_id, paths, version, summary, progress)
             except BaseException as exc:
                 reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
                 summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
@@ -208,17 +219,32 @@ def _counts(summary: RunSummary) -> dict[str, int]:
     return {k: v for k, v in summary.as_dict().items() if isinstance(v, int) and k != "run_id"}
 
 
-def _execute(engine, executor: Executor, run_id: int, paths: list[str], options: RunOptions, version: str,
-             summary: RunSummary, progress: Progress | None) -> None:
-    planner = _Planner(engine, options, version)
+class _Primed:
+    """An iterator whose first item can be taken early, so that whatever produces the items starts sooner."""
+
+    def __init__(self, items: Iterator[list[Outcome]]):
+        self.items = items
+        self.head: list[list[Outcome]] = []
+
+    def prime(self) -> None:
+        self.head.extend(itertools.islice(self.items, 1))
+
+    def __iter__(self) -> Iterator[list[Outcome]]:
+        while self.head:
+            yield self.head.pop(0)
+        yield from self.items
+
+
+def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[list[Outcome]], run_id: int,
+             paths: list[str], version: str, summary: RunSummary, progress: Progress | None) -> None:
     loader = Loader(engine, run_id, version)
     totals = BatchCounts()
     pending: list = []
     pending_docs = 0
     try:
-        for outcomes in executor.map_batches(_batched(planner.tasks(paths), TASKS_PER_BATCH)):
-            pending.extend(outcomes)
-            pending_docs += len(outcomes)
+        for batch in outcomes:
+            pending.extend(batch)
+            pending_docs += len(batch)
             if planner.unusable:
                 pending.extend(planner.unusable)
                 planner.unusable = []
