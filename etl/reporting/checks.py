@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from etl.reporting.queries import Report, Result, find_reports, run_report, sql_dir
 
@@ -38,6 +40,37 @@ def find_checks(folder: Path | None = None) -> list[Report]:
     return find_reports(folder or sql_dir() / "checks")
 
 
+FTS5_INTEGRITY = Report(
+    name="fts5_integrity",
+    path=Path("etl/reporting/checks.py"),
+    title="The SQLite search index agrees with the documents",
+    description="FTS5's own integrity-check, against the text in documents. On SQLite the index reads its text "
+                "from documents, so fts_documents_in_sync cannot see stale entries; only FTS5 can. Runs when "
+                "the search index is on; rows: what FTS5 reported ('database disk image is malformed' when they "
+                "disagree). `etl search-index disable` then `enable` rebuilds the index.",
+)
+
+
+def fts5_integrity(conn: Connection) -> Result | None:
+    """FTS5's integrity-check (rank 1: with the content table) in a transaction rolled back; None when the
+    database is not SQLite or its search index is off."""
+    from etl.load.search_index import SearchIndex, search_index_state
+
+    if conn.dialect.name != "sqlite" or search_index_state(conn) is not SearchIndex.ON:
+        return None
+    if conn.in_transaction():
+        conn.rollback()  # the read-only checks before this one
+    transaction = conn.begin()
+    try:
+        conn.execute(text("INSERT INTO fts_documents (fts_documents, rank) VALUES ('integrity-check', 1)"))
+        problems: list[tuple] = []
+    except DBAPIError as exc:
+        problems = [(str(exc.orig),)]
+    finally:
+        transaction.rollback()
+    return Result(["problem"], problems)
+
+
 def run_checks(engine: Engine, folder: Path | None = None, only: list[str] | None = None) -> list[CheckOutcome]:
     """Run every check (or those named in only) and return each one's failing rows."""
     known = runtime_params()
@@ -48,4 +81,8 @@ def run_checks(engine: Engine, folder: Path | None = None, only: list[str] | Non
                 continue
             params = {p.name: known[p.name] for p in check.params if p.name in known}
             outcomes.append(CheckOutcome(check, run_report(conn, check, params)))
+        if folder is None and (not only or FTS5_INTEGRITY.name in only):
+            result = fts5_integrity(conn)
+            if result is not None:
+                outcomes.append(CheckOutcome(FTS5_INTEGRITY, result))
     return outcomes

@@ -296,3 +296,27 @@ def test_switching_waits_for_a_run_that_is_writing(sqlite_url, seeds_copy: Path,
     status = run_cli(etl_bin, "search-index", "--db", sqlite_url)
     assert status.returncode == 0 and status.stdout.startswith("search index: on")
     engine.dispose()
+
+
+def test_etl_check_runs_fts5_integrity_check_when_the_index_is_on(db_url, seeds_copy: Path):
+    """On SQLite the index reads its text from documents, so only FTS5 can tell it is stale: `etl check` runs
+    FTS5's integrity-check when the index is on, and reports a body changed behind the triggers' back."""
+    assert run([str(seeds_copy)], db_url, workers=1).status == "succeeded"
+    engine = make_engine(db_url)
+    assert "fts5_integrity" not in {o.check.name for o in run_checks(engine)}  # index off: nothing to check
+    assert switch_search_index(engine, True)
+    outcomes = {o.check.name: o for o in run_checks(engine)}
+    if engine.dialect.name != "sqlite":
+        assert "fts5_integrity" not in outcomes  # PostgreSQL: fts_documents_in_sync compares real rows
+        engine.dispose()
+        return
+    assert outcomes["fts5_integrity"].passed and all(o.passed for o in outcomes.values())
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER fts_documents_au"))
+        conn.execute(text("UPDATE documents SET body_text = body_text || :w WHERE id = 1"), {"w": NEW_WORD})
+    [stale] = run_checks(engine, only=["fts5_integrity"])
+    assert not stale.passed and stale.result.rows
+    assert switch_search_index(engine, False) and switch_search_index(engine, True)  # the documented repair
+    [mended] = run_checks(engine, only=["fts5_integrity"])
+    assert mended.passed
+    engine.dispose()
