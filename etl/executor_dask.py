@@ -129,4 +129,3 @@ class DaskExecutor:
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
-            self.cluster = None

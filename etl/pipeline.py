@@ -174,7 +174,7 @@ def run(
     version = extractor_version()
     executor = make_executor(options.executor, options.workers, options.max_file_bytes)
     if hasattr(executor, "warm_up") and _new_sqlite_file(url):
-        executor.warm_up()  # a new file will be filled: the workers fork and import while this process migrates
+        executor.warm_up()  # a new file will be filled: the workers start while this process locks and migrates
     try:
         with writer_lock(engine, options.lock_wait_seconds):
             # checked under the lock: no other run can have created the file meanwhile
