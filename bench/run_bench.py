@@ -564,8 +564,8 @@ def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool
     result["read_hash_regex_s"] = timed(max(repeat, 3), lambda _: plain_pass(root, regex=True))
     print(f"[{label}] plain pass: read+hash {median(result['read_hash_s']):.2f}s, "
           f"+regex {median(result['read_hash_regex_s']):.2f}s", flush=True)
-    first, nochange, changed, rss, pg_first, pg_rss, one = [], [], [], [], [], [], []
-    with_index, build_after, many = [], [], []
+    first, nochange, changed, rss, pg_first, pg_rss = [], [], [], [], [], []
+    with_index, build_after, one, many = [], [], [], []
     for r in range(repeat):
         db = work / f"{label}-{r}.db"
         for suffix in ("", "-wal", "-shm", ".lock"):
@@ -588,17 +588,6 @@ def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool
         if not args.keep:
             for suffix in ("", "-wal", "-shm", ".lock"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
-        if workers_compare and args.workers != 1:  # both without the RSS sampler, one after the other
-            timings = {}
-            for count in (args.workers, 1):
-                db1 = work / f"{label}-{r}-w{count}.db"
-                timings[count] = run_etl(root, f"sqlite:///{db1}", count, watch_memory=False).seconds
-                for suffix in ("", "-wal", "-shm", ".lock"):
-                    Path(f"{db1}{suffix}").unlink(missing_ok=True)
-            one.append(timings[1])
-            many.append(timings[args.workers])
-            print(f"[{label}] run {r}: unsampled --workers {args.workers} {timings[args.workers]:.2f}s, "
-                  f"--workers 1 {timings[1]:.2f}s", flush=True)
         if workers_compare:  # what the optional search index costs: kept in step by a first run, or built after
             dbs = work / f"{label}-{r}-search.db"
             for suffix in ("", "-wal", "-shm", ".lock"):
@@ -622,10 +611,33 @@ def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool
                 pg_first.append(on_pg.seconds)
                 pg_rss.append(on_pg.peak_rss)
                 print(f"[{label}] run {r}: PostgreSQL first {on_pg.seconds:.1f}s", flush=True)
+    if workers_compare and args.workers != 1:
+        one, many = workers_pairs(label, root, args.workers, args.workers_pairs, work)
     result.update(first_s=first, nochange_s=nochange, change1_s=changed, peak_rss=rss, pg_first_s=pg_first,
                   pg_peak_rss=pg_rss, workers=args.workers, workers1_s=one, workers_n_s=many, search_index_first_s=with_index,
                   search_index_after_s=build_after)
     return result
+
+
+def workers_pairs(label: str, root: Path, workers: int, pairs: int, work: Path) -> tuple[list[float], list[float]]:
+    """First loads with --workers 1 and --workers N, in alternating pairs, without the RSS sampler.
+
+    On a shared 2-core machine the speed of the whole machine drifts by 10-20 % between minutes, more than
+    the difference being measured: runs of one pair are back to back, and the order inside a pair alternates
+    (N then 1, 1 then N), so that a drift favours neither side."""
+    one, many = [], []
+    for p in range(pairs):
+        timings = {}
+        for count in ((workers, 1) if p % 2 == 0 else (1, workers)):
+            db = work / f"{label}-pair{p}-w{count}.db"
+            timings[count] = run_etl(root, f"sqlite:///{db}", count, watch_memory=False).seconds
+            for suffix in ("", "-wal", "-shm", ".lock"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+        one.append(timings[1])
+        many.append(timings[workers])
+        print(f"[{label}] pair {p}: unsampled --workers {workers} {timings[workers]:.2f}s, --workers 1 "
+              f"{timings[1]:.2f}s ({timings[1] / timings[workers]:.2f}x)", flush=True)
+    return one, many
 
 
 _FLOOR_TIMES = ("sqlite_raw_s", "sqlite_loader_s", "pg_copy_s", "pg_loader_s", "sqlite_raw_search_s")
@@ -680,6 +692,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="--workers for etl run")
     parser.add_argument("--workers-compare", default="1",
                         help="scales (or 'laws') at which a --workers 1 run is measured too; '' for none")
+    parser.add_argument("--workers-pairs", type=int, default=7,
+                        help="alternating --workers 1 / --workers N pairs where they are compared (median reported)")
     parser.add_argument("--no-laws", action="store_true", help="skip the plain laws/ corpus")
     parser.add_argument("--full-floors", action="store_true", help="transform every copy instead of scaling 1x")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "etl-bench",
@@ -826,9 +840,14 @@ def render(report: dict) -> str:
             lines.append(_ratio_row(f"{label}: Loader rows/s / psycopg COPY rows/s", ratio, "≥ 0.6", ratio >= 0.6))
     for label, c in corpora.items():
         if c["workers1_s"]:
-            ratio = _m(c["workers1_s"]) / _m(c.get("workers_n_s") or c["first_s"])
-            lines.append(_ratio_row(f"{label}: --workers 1 time / --workers {c['workers']} time", ratio, "≥ 1.6",
-                                    ratio >= 1.6))
+            many = c.get("workers_n_s") or c["first_s"]
+            ratio = _m(c["workers1_s"]) / _m(many)
+            spread = ""
+            if len(many) == len(c["workers1_s"]) > 1:
+                pair_ratios = [a / b for a, b in zip(c["workers1_s"], many, strict=True)]
+                spread = f" (medians of {len(many)} pairs; pairs {min(pair_ratios):.2f}-{max(pair_ratios):.2f})"
+            lines.append(_ratio_row(f"{label}: --workers 1 time / --workers {c['workers']} time{spread}", ratio,
+                                    "≥ 1.6", ratio >= 1.6))
     scaled = [c for c in report["corpora"] if c["corpus"].endswith("x")]
     if scaled:
         big = max(scaled, key=lambda c: c["files"])
