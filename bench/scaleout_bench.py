@@ -17,8 +17,8 @@ transaction on a freshly truncated table, in loader-sized chunks:
 - etl.load.bulk.bulk_insert, the loader's path (dicts -> COPY in the batch's transaction);
 - a staging temp table + one INSERT ... SELECT (what conflict handling would cost);
 - SQLAlchemy Core executemany (the path before COPY);
-and for documents (which need their ids back): executemany ... RETURNING vs ids taken from the sequence
-with one query, then COPY (a proposal, not what the loader does).
+and for documents (which need their ids back): executemany ... RETURNING (the loader before a1e43d6) vs
+etl.load.bulk.insert_with_ids (ids taken from the sequence with one query, then COPY: the loader now).
 """
 
 from __future__ import annotations
@@ -296,7 +296,7 @@ def bench_copy(admin_url: str, target_rows: int, repeat: int) -> list[dict]:
 
 
 def bench_documents(engine: Engine, doc_rows: list[dict], run_id: int, repeat: int) -> list[dict]:
-    """Documents need ids back: executemany RETURNING (today) vs ids from the sequence, then COPY."""
+    """Documents need ids back: executemany RETURNING (the old way) vs the loader's ids drawn first, then COPY."""
     times = max(1, 4000 // max(1, len(doc_rows)))
     rows = [{**d, "file_path": f"{d['file_path']}#bench{k}", "run_id": run_id, "first_run_id": run_id}
             for k in range(times) for d in doc_rows]
@@ -311,15 +311,13 @@ def bench_documents(engine: Engine, doc_rows: list[dict], run_id: int, repeat: i
                          part).scalars().all()
 
     def copy_with_ids(conn) -> None:
-        from etl.load.bulk import copy_rows
+        from etl.load.bulk import insert_with_ids
 
         for part in _chunks(rows, 256):
-            ids = conn.execute(text("SELECT nextval(pg_get_serial_sequence('documents', 'id')) "
-                                    "FROM generate_series(1, :n)"), {"n": len(part)}).scalars().all()
-            copy_rows(conn, documents, [{**r, "id": i} for r, i in zip(part, ids, strict=True)])
+            insert_with_ids(conn, documents, part)
 
-    methods = {"executemany … RETURNING (loader today)": returning,
-               "ids from the sequence + COPY (proposal)": copy_with_ids}
+    methods = {"executemany … RETURNING (the loader before a1e43d6)": returning,
+               "insert_with_ids: ids from the sequence, then COPY (the loader)": copy_with_ids}
     with engine.connect() as conn:
         trigger = conn.execute(text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'documents'::regclass "
                                     "AND tgname = 'fts_documents_sync'")).scalar()
