@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
@@ -170,6 +171,8 @@ def test_postgres_stores_body_text_with_lz4(postgres_url):
     the column goes back to the server's default, and the stored rows read back the same either way."""
     engine = make_engine(postgres_url)
     migrate.upgrade(engine, "head")
+    if engine.dialect.server_version_info < (14,):
+        pytest.skip("per-column compression came with PostgreSQL 14; 0008 leaves older servers as they are")
     run_id = start_run(engine, ["/x"], "test")
     body = "医疗保障基金监管，追回资金。" * 2000  # long enough to be compressed as it is stored
     compression = text("SELECT attcompression FROM pg_attribute "
