@@ -568,8 +568,7 @@ def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool
     with_index, build_after, one, many = [], [], [], []
     for r in range(repeat):
         db = work / f"{label}-{r}.db"
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite(db)
         url = f"sqlite:///{db}"
         run = run_etl(root, url, args.workers)
         first.append(run.seconds)
@@ -586,23 +585,19 @@ def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool
               f"{run.peak_processes} procs), no change {again.seconds:.2f}s, 1% changed ({touched} files, "
               f"{after.summary['files_changed']} seen changed) {after.seconds:.2f}s", flush=True)
         if not args.keep:
-            for suffix in ("", "-wal", "-shm", ".lock"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            _remove_sqlite(db)
         if workers_compare:  # what the optional search index costs: kept in step by a first run, or built after
             dbs = work / f"{label}-{r}-search.db"
-            for suffix in ("", "-wal", "-shm", ".lock"):
-                Path(f"{dbs}{suffix}").unlink(missing_ok=True)
+            _remove_sqlite(dbs)
             _enable_search_index(f"sqlite:///{dbs}")
             indexed_run = run_etl(root, f"sqlite:///{dbs}", args.workers)
             with_index.append(indexed_run.seconds)
-            for suffix in ("", "-wal", "-shm", ".lock"):
-                Path(f"{dbs}{suffix}").unlink(missing_ok=True)
+            _remove_sqlite(dbs)
             plain_run = run_etl(root, f"sqlite:///{dbs}", args.workers)
             started = time.perf_counter()
             _enable_search_index(f"sqlite:///{dbs}")
             build_after.append(plain_run.seconds + time.perf_counter() - started)
-            for suffix in ("", "-wal", "-shm", ".lock"):
-                Path(f"{dbs}{suffix}").unlink(missing_ok=True)
+            _remove_sqlite(dbs)
             print(f"[{label}] run {r}: with the search index on {indexed_run.seconds:.1f}s; "
                   f"off, then enabled {build_after[-1]:.1f}s", flush=True)
         with pg_database(pg, f"bench_{label}_{os.getpid()}") as pg_url:
@@ -619,6 +614,12 @@ def bench_corpus(label: str, root: Path, args, work: Path, workers_compare: bool
     return result
 
 
+def _remove_sqlite(path: Path) -> None:
+    """A SQLite file with its WAL, shared-memory and etl lock files, if there."""
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def workers_pairs(label: str, root: Path, workers: int, pairs: int, work: Path) -> tuple[list[float], list[float]]:
     """First loads with --workers 1 and --workers N, in alternating pairs, without the RSS sampler.
 
@@ -631,8 +632,7 @@ def workers_pairs(label: str, root: Path, workers: int, pairs: int, work: Path) 
         for count in ((workers, 1) if p % 2 == 0 else (1, workers)):
             db = work / f"{label}-pair{p}-w{count}.db"
             timings[count] = run_etl(root, f"sqlite:///{db}", count, watch_memory=False).seconds
-            for suffix in ("", "-wal", "-shm", ".lock"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            _remove_sqlite(db)
         one.append(timings[1])
         many.append(timings[workers])
         print(f"[{label}] pair {p}: unsampled --workers {workers} {timings[workers]:.2f}s, --workers 1 "
@@ -650,21 +650,17 @@ def bench_floors(label: str, scale: int, base: Transformed1x, work: Path, transf
     sq, ld, cp, lp, indexed = [], [], [], [], []
     for r in range(repeat):
         path = work / f"floor-{label}-{r}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite(path)
         seconds, rows = raw_sqlite_floor(path, base, scale)
         sq.append(seconds)
         out["rows"] = rows
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite(path)
         indexed.append(raw_sqlite_floor(path, base, scale, search_index=True)[0])
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite(path)
         seconds, rows = loader_floor(f"sqlite:///{path}", base, scale)
         ld.append(seconds)
         out["loader_rows"] = rows
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite(path)
         with pg_database(pg, f"bench_copy_{label}_{os.getpid()}") as pg_url:
             if pg_url:
                 cp.append(pg_copy_floor(pg_url, base, scale)[0])
