@@ -11,10 +11,12 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Protocol
 
-from etl.work import Outcome, Task, process_batch
+from etl.records import Failure
+from etl.work import Failed, Outcome, Task, process_batch
 
 
 class Executor(Protocol):
@@ -75,15 +77,28 @@ def _nothing() -> None:
     """A task that only makes the pool start its workers."""
 
 
+class WorkersKeepDying(RuntimeError):
+    """Fresh workers die with nothing to do: the machine (memory, process limits) is at fault, not a file."""
+
+
 class ProcessPoolBatchExecutor:
-    """A local process pool with a bounded, ordered window of batches in flight."""
+    """A local process pool with a bounded, ordered window of batches in flight.
+
+    A worker that dies (a crash in a C extension, the kernel's OOM killer) breaks the whole pool and every
+    batch in flight with it. The batches in flight are then run again one file at a time in a fresh pool,
+    so that a file that kills its worker becomes a Failed outcome and every other file is still loaded.
+    """
 
     def __init__(self, workers: int, max_bytes: int | None, window_per_worker: int = 3):
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
+        self.workers = workers
+        self.context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        self.pool = self._new_pool()
         self.window = max(workers * window_per_worker, MIN_WINDOW_BATCHES)
         self.work = partial(process_batch, max_bytes=max_bytes)
         self.started = False
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.context, initializer=_start_worker)
 
     def warm_up(self) -> None:
         """Start the workers now, not at the first batch: they fork while the parent takes the lock and migrates."""
@@ -96,17 +111,68 @@ class ProcessPoolBatchExecutor:
             self.pool.submit(_nothing)
 
     def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
-        pending: deque[Future] = deque()
+        pending: deque[tuple[list[Task], Future]] = deque()
         for batch in batches:
             self._start()
-            pending.append(self.pool.submit(self.work, batch))
+            pending.append((batch, self._submit(batch)))
             if len(pending) >= self.window:
-                yield pending.popleft().result()
+                yield self._outcomes(pending)
         while pending:
-            yield pending.popleft().result()
+            yield self._outcomes(pending)
+
+    def _submit(self, batch: list[Task]) -> Future:
+        try:
+            return self.pool.submit(self.work, batch)
+        except BrokenProcessPool:  # broken by a batch still in flight: a future that says so
+            future: Future = Future()
+            future.set_exception(BrokenProcessPool("a worker died"))
+            return future
+
+    def _outcomes(self, pending: deque[tuple[list[Task], Future]]) -> list[Outcome]:
+        """The oldest batch's outcomes; after a worker died, every batch in flight is run again file by file."""
+        batch, future = pending.popleft()
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pass
+        suspects = [batch] + [b for b, _ in pending]
+        self._replace_pool()
+        isolated = [(b, _done([self._isolated(task) for task in b])) for b in suspects]
+        pending.clear()
+        pending.extend(isolated[1:])
+        return isolated[0][1].result()
+
+    def _isolated(self, task: Task) -> Outcome:
+        """One file alone in the pool: if the pool breaks now, this file broke it.
+
+        Tried twice, in two fresh pools: the first death may have been the machine's doing (the OOM killer
+        picks the largest process, which need not be the one to blame)."""
+        for _ in range(2):
+            try:
+                return self.pool.submit(self.work, [task]).result()[0]
+            except BrokenProcessPool:
+                self._replace_pool()
+        reason = "the worker process transforming this file died, twice (a crash, or killed for its memory)"
+        return Failed(task, Failure(task.ref.source_path, "transform", reason))
+
+    def _replace_pool(self) -> None:
+        """A fresh pool in place of a broken one; raises WorkersKeepDying if its workers cannot run at all."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._new_pool()
+        try:
+            self.pool.submit(_nothing).result()
+        except BrokenProcessPool:
+            raise WorkersKeepDying("worker processes die before doing any work; is the machine out of memory "
+                                   "or processes? (--workers 1 runs without them)") from None
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _done(outcomes: list[Outcome]) -> Future:
+    future: Future = Future()
+    future.set_result(outcomes)
+    return future
 
 
 def make_executor(spec: str, workers: int, max_bytes: int | None) -> Executor:

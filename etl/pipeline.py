@@ -220,16 +220,25 @@ def _counts(summary: RunSummary) -> dict[str, int]:
 
 
 class _Primed:
-    """An iterator whose first item can be taken early, so that whatever produces the items starts sooner."""
+    """An iterator whose first item can be taken early, so that whatever produces the items starts sooner.
+
+    An error while priming is raised when the items are iterated: by then the run has its etl_runs row,
+    which records it."""
 
     def __init__(self, items: Iterator[list[Outcome]]):
         self.items = items
         self.head: list[list[Outcome]] = []
+        self.error: Exception | None = None
 
     def prime(self) -> None:
-        self.head.extend(itertools.islice(self.items, 1))
+        try:
+            self.head.extend(itertools.islice(self.items, 1))
+        except Exception as exc:
+            self.error = exc
 
     def __iter__(self) -> Iterator[list[Outcome]]:
+        if self.error is not None:
+            raise self.error
         while self.head:
             yield self.head.pop(0)
         yield from self.items

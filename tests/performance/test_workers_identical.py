@@ -9,39 +9,18 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import MetaData, create_engine, select
 
 from etl import pipeline
 from etl.pipeline import RunOptions
+from tests.helpers import snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
 CORPUS = REPO.parent / "shared" / "corpus"
 LAWS_EVERY = 60  # one laws file in 60: ~60 files from every folder, a few seconds on 2 cores
 NEWS_EVERY = 3
-
-# When a row was written differs between two runs; what was written must not.
-TIMESTAMPS = frozenset({"started_at", "finished_at", "failed_at", "removed_at"})
-
-
-def _snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (reflected, so tables added later are compared too), in key order."""
-    engine = create_engine(url)
-    try:
-        meta = MetaData()
-        meta.reflect(engine)
-        out = {}
-        with engine.connect() as conn:
-            for table in meta.sorted_tables:
-                cols = [c for c in table.columns if c.name not in TIMESTAMPS]
-                order = list(table.primary_key.columns) or cols
-                out[table.name] = [tuple(r) for r in conn.execute(select(*cols).order_by(*order))]
-        return out
-    finally:
-        engine.dispose()
 
 
 def _load_twice(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -52,7 +31,7 @@ def _load_twice(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         url = f"sqlite:///{tmp_path / f'w{workers}.db'}"
         summary = pipeline.run([str(tree)], url, RunOptions(workers=workers))
         assert summary.status in ("succeeded", "partial")
-        snapshots.append((summary, _snapshot(url)))
+        snapshots.append((summary, snapshot(url)))
     return snapshots
 
 
