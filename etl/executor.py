@@ -15,8 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Protocol
 
-from etl.records import Failure
-from etl.work import Failed, Outcome, Task, process_batch
+from etl.work import Outcome, Task, process_batch, worker_died
 
 
 class Executor(Protocol):
@@ -152,8 +151,7 @@ class ProcessPoolBatchExecutor:
                 return self.pool.submit(self.work, [task]).result()[0]
             except BrokenProcessPool:
                 self._replace_pool()
-        reason = "the worker process transforming this file died, twice (a crash, or killed for its memory)"
-        return Failed(task, Failure(task.ref.source_path, "transform", reason))
+        return worker_died(task)
 
     def _replace_pool(self) -> None:
         """A fresh pool in place of a broken one; raises WorkersKeepDying if its workers cannot run at all."""

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from etl.version import extractor_version
-from etl.work import Outcome, Task, process_batch
+from etl.work import Outcome, Task, process_batch, worker_died
 
 try:  # the optional extra: keep the import error readable for SQLite-only installs
-    from dask.distributed import Client, Future, LocalCluster
+    from dask.distributed import Client, Future, KilledWorker, LocalCluster
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         "the dask executor needs the optional extra: pip install 'yibao-etl[dask]' (dask[distributed])"
@@ -52,9 +52,10 @@ class DaskExecutor:
         self.retries = retries
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
-        self.pending: deque[Future] = deque()
+        self.pending: deque[tuple[list[Task], Future]] = deque()
         self.window = 2
         self.run_key = f"etl-batch-{uuid.uuid4().hex[:8]}"
+        self.isolated = 0  # files run alone after their batch killed its workers
 
     def _start(self) -> Client:
         """Connect (or start the LocalCluster) on the first batch: a run with nothing to do needs no cluster."""
@@ -102,24 +103,38 @@ class DaskExecutor:
     def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
         """Outcome lists in submission order; at most `window` batches submitted and not yet consumed."""
         for index, batch in enumerate(batches):
-            self.pending.append(self._submit(index, batch))
+            self.pending.append((batch, self._submit(index, batch)))
             if len(self.pending) >= self.window:
                 yield self._next()
         while self.pending:
             yield self._next()
 
     def _next(self) -> list[Outcome]:
-        future = self.pending.popleft()
+        batch, future = self.pending.popleft()
         try:
             return future.result()
+        except KilledWorker:  # its workers died more often than the scheduler allows: find the file to blame
+            return [self._isolated(task) for task in batch]
         finally:
             future.release()  # let the worker drop the result now, not when the run ends
+
+    def _isolated(self, task: Task) -> Outcome:
+        """One file as a task of its own: if its workers keep dying, this file kills them."""
+        assert self.client is not None
+        self.isolated += 1
+        future = self.client.submit(process_batch, [task], self.max_bytes, key=f"{self.run_key}-file-{self.isolated}")
+        try:
+            return future.result()[0]
+        except KilledWorker:
+            return worker_died(task)
+        finally:
+            future.release()
 
     def close(self) -> None:
         """Cancel what is still in flight (a failed run) and shut down what this executor started."""
         if self.pending and self.client is not None:
             try:
-                self.client.cancel(list(self.pending))
+                self.client.cancel([future for _, future in self.pending])
             except Exception:  # the scheduler may already be gone
                 pass
             self.pending.clear()

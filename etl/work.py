@@ -126,6 +126,12 @@ def process(task: Task, max_bytes: int | None) -> Outcome:
         return Failed(task, Failure(ref.source_path, "transform", reason, sha))
 
 
+def worker_died(task: Task) -> Failed:
+    """The outcome for a file whose worker process died each time it was transformed, alone and retried."""
+    reason = "the worker process transforming this file died on every try (a crash, or killed for its memory)"
+    return Failed(task, Failure(task.ref.source_path, "transform", reason))
+
+
 def process_batch(tasks: list[Task], max_bytes: int | None) -> list[Outcome]:
     _limit_worker_memory()
     return [process(task, max_bytes) for task in tasks]

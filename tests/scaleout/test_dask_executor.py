@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -18,11 +19,14 @@ import pytest
 
 pytest.importorskip("distributed", reason="dask[distributed] is not installed: pip install '.[dask]'")
 
-from dask.distributed import Client, LocalCluster  # noqa: E402
+import dask  # noqa: E402
+from dask.distributed import Client, LocalCluster, WorkerPlugin  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 
 pytestmark = pytest.mark.postgres
 RUN_TIMEOUT = 240
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def _etl(etl_bin: list[str], *args: str) -> subprocess.CompletedProcess:
@@ -80,3 +84,49 @@ def test_killed_worker_loses_and_duplicates_nothing(etl_bin, scaleout_input: Pat
                 for key in (*event.get("processing-tasks", ()), *event.get("lost-computed-tasks", ()))]
         assert any(str(k).startswith("etl-batch") for k in lost), "the scheduler re-ran no batch of the killed worker"
     same_database(snapshot_of(url), local_baseline)
+
+
+class DeadlyFile(WorkerPlugin):
+    """On every worker, restarted ones too: the transform of the file named `name` kills its worker process."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def setup(self, worker) -> None:
+        import etl.transform
+
+        real, name = etl.transform.transform_document, self.name
+
+        def deadly(data: bytes, source_path: str, *, sha256: str | None = None):
+            if source_path.endswith(name):
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(data, source_path, sha256=sha256)
+
+        etl.transform.transform_document = deadly
+
+
+def test_a_file_that_kills_its_workers_is_recorded_and_the_run_goes_on(etl_bin, tmp_path: Path,
+                                                                       fresh_database: Callable[[], str]):
+    """Its batch dies more often than the scheduler allows (KilledWorker): its files are run one by one,
+    the one that kills its worker again is recorded as failed, the others load."""
+    tree = tmp_path / "input"
+    shutil.copytree(SEEDS, tree / "seeds")
+    victim = tree / "extra" / "deadly-notice.txt"
+    victim.parent.mkdir(parents=True)
+    victim.write_text("关于开展医保基金监管专项检查的通知\n\n追回医保基金120万元。\n", encoding="utf-8")
+    url = fresh_database()
+    with (dask.config.set({"distributed.scheduler.allowed-failures": 0}),  # one death is enough: a faster test
+          LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                       silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client):
+        client.register_plugin(DeadlyFile(victim.name))
+        spec = "dask://" + cluster.scheduler_address.removeprefix("tcp://")
+        done = _etl(etl_bin, "run", str(tree), "--db", url, "--executor", spec)
+    assert done.returncode == 3, done.stderr[-3000:]  # completed, some files failed
+    assert "new 5" in done.stdout and "failed 1" in done.stdout, done.stdout
+    assert f"{victim.name}  [transform] the worker process transforming this file died" in done.stdout
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        failed = conn.execute(text("SELECT source_path FROM failed_files")).scalars().all()
+        loaded = conn.execute(text("SELECT count(*) FROM documents")).scalar_one()
+    engine.dispose()
+    assert [p.rsplit("/", 1)[-1] for p in failed] == [victim.name] and loaded == 5
