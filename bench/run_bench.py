@@ -695,10 +695,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "etl-bench",
                         help="where corpora, databases and results go")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite databases")
+    parser.add_argument("--pairs-only", action="store_true",
+                        help="only the --workers pairs, at the --workers-compare corpora (e.g. 10 for 10x)")
     args = parser.parse_args(argv)
     args.pg = None if args.pg.lower() == "none" else args.pg
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     compare = {s.strip() for s in args.workers_compare.split(",") if s.strip()}
+    if args.pairs_only:
+        return pairs_only(args, compare)
     pg_scales = None if args.pg_scales is None else {s.strip() for s in args.pg_scales.split(",") if s.strip()}
     floor_scales = None if args.floor_scales is None else {s.strip() for s in args.floor_scales.split(",") if s.strip()}
     args.out.mkdir(parents=True, exist_ok=True)
@@ -751,6 +755,25 @@ def main(argv: list[str] | None = None) -> int:
     path = _save(report, args.out)
     print(render(report))
     print(f"results: {path}", flush=True)
+    return 0
+
+
+def pairs_only(args, compare: set[str]) -> int:
+    """--workers 1 against --workers N on each corpus named, nothing else: the one ratio whose fixed costs
+    (start-up, the serial end of a run) weigh differently at each size."""
+    work = args.out / "db"
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for label in sorted(compare, key=lambda c: (c != "laws", int(c) if c.isdigit() else 0)):
+        root = build_laws(args.out) if label == "laws" else build_corpus(args.out, int(label))
+        name = label if label == "laws" else f"{label}x"
+        one, many = workers_pairs(name, root, args.workers, args.workers_pairs, work)
+        pairs = sorted(a / b for a, b in zip(one, many, strict=True))
+        rows.append(f"| {name} | {median(one):.2f} | {median(many):.2f} | {median(one) / median(many):.2f} | "
+                    f"{pairs[0]:.2f}-{pairs[-1]:.2f} |")
+    print(f"| corpus | --workers 1 s | --workers {args.workers} s | ratio of medians | pairs |")
+    print("|---|---:|---:|---:|---|")
+    print("\n".join(rows))
     return 0
 
 
