@@ -40,25 +40,35 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
 def insert_with_ids(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
     """Insert rows into a table with an integer id key; their new ids, in the rows' order.
 
-    The ids are drawn first, then the rows take the bulk path (a DBAPI executemany, COPY) instead of an
-    INSERT … RETURNING, which SQLAlchemy sends in pages of multi-row VALUES (laws/: 0.27 of the loader's 0.9 s).
-    SQLite: the ids after the largest one, which SQLite itself would assign to its rowid key; safe because
-    one etl run writes at a time (etl.load.lock) inside one transaction per batch. PostgreSQL: nextval of the
-    column's sequence, as its default would. Other databases: INSERT … RETURNING.
+    The ids are drawn first (draw_ids), then the rows take the bulk path (a DBAPI executemany, COPY) instead
+    of an INSERT … RETURNING, which SQLAlchemy sends in pages of multi-row VALUES (laws/: 0.27 of the
+    loader's 0.9 s). Other databases: INSERT … RETURNING.
     """
     if not rows:
         return []
+    ids = draw_ids(conn, table, len(rows))
+    if ids is None:
+        return list(conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
+    bulk_insert(conn, table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
+    return ids
+
+
+def draw_ids(conn: Connection, table: Table, count: int) -> list[int] | None:
+    """The ids the next `count` rows of a table with an integer id key will get, before they are inserted
+    (None where they cannot be known in advance).
+
+    SQLite: the ids after the largest one, which SQLite itself would assign to its rowid key; safe because
+    one etl run writes at a time (etl.load.lock) inside one transaction per batch. PostgreSQL: nextval of the
+    column's sequence, as its default would.
+    """
     key = table.c.id
     if conn.dialect.name == "sqlite":
         start = conn.execute(select(func.coalesce(func.max(key), 0))).scalar_one() + 1
-        ids = list(range(start, start + len(rows)))
-    elif _can_copy(conn):
+        return list(range(start, start + count))
+    if _can_copy(conn):
         draw = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n) ORDER BY 1")
-        ids = list(conn.execute(draw, {"table": table.name, "n": len(rows)}).scalars())
-    else:
-        return list(conn.execute(table.insert().returning(key, sort_by_parameter_order=True), rows).scalars())
-    bulk_insert(conn, table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
-    return ids
+        return list(conn.execute(draw, {"table": table.name, "n": count}).scalars())
+    return None
 
 
 def _can_copy(conn: Connection) -> bool:

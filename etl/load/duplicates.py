@@ -22,7 +22,8 @@ BEIJING = timezone(timedelta(hours=8))
 MAX_BUCKET = 5000  # a band shared by more documents than this is template noise, not a story
 
 
-def _order_key(published_at: datetime | None, published_on: date | None, source_path: str, id_: int):
+def order_key(published_at: datetime | None, published_on: date | None, source_path: str, id_: int):
+    """Copies sort by this: the first is the canonical one (earliest published, then smallest path, then id)."""
     if published_at is not None:
         moment = published_at
     elif published_on is not None:
@@ -147,7 +148,7 @@ def _canonical_by_group(groups: dict[int, int], rows: Iterable[tuple]) -> dict[i
         root = groups.get(id_)
         if root is None:
             continue
-        key = _order_key(published_at, published_on, source_path, id_)
+        key = order_key(published_at, published_on, source_path, id_)
         if root not in best or key < best[root]:
             best[root] = key
     return {root: key[2] for root, key in best.items()}

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from etl.load.bulk import bulk_insert, insert_with_ids
+from etl.load.bulk import bulk_insert, draw_ids, insert_with_ids
 from etl.load.schema import (
     agencies,
     agency_aliases,
@@ -134,6 +134,7 @@ class Loader:
         self.indicator_codes = indicator_codes()
         self.now = datetime.now(UTC)
         self.dim_years = YearCoverage()  # dim_date grows with each batch's dates, not in one go at the end
+        self.prelinker = None  # new documents are inserted already linked to their copies (made on first use)
 
     # -- shared rows -------------------------------------------------------------------------------------
 
@@ -198,6 +199,28 @@ class Loader:
             "run_id": self.run_id,
         }
 
+    def _prelinks(self, conn: Connection, docs: list[tuple[int, Transformed]]) -> list[int | None]:
+        """duplicate_of_id as guessed for these documents, in order (see etl.load.prelink)."""
+        from etl.load.duplicates import order_key  # imports the transform: not for a run that writes nothing
+        from etl.load.prelink import PreLinker
+
+        if self.prelinker is None:
+            self.prelinker = PreLinker()
+
+        def key(id_: int, item: Transformed) -> tuple:
+            doc = item.record.extracted
+            return order_key(doc.published_at, doc.published_on, item.record.source_path, id_)
+
+        def fetch(ids: list[int]) -> dict[int, tuple]:
+            d = documents.c
+            found: dict[int, tuple] = {}
+            for part in chunked(ids):
+                rows = conn.execute(select(d.id, d.published_at, d.published_on, d.source_path).where(d.id.in_(part)))
+                found.update((row[0], order_key(row[1], row[2], row[3], row[0])) for row in rows)
+            return found
+
+        return self.prelinker.links([(id_, item.record.simhash, key(id_, item)) for id_, item in docs], fetch)
+
     def _moved_from(self, conn: Connection, items: list[Transformed]) -> dict[int, int]:
         """New paths whose bytes belong to a known document whose file is gone: index in items -> doc id."""
         by_sha: dict[str, list[int]] = {}
@@ -253,8 +276,18 @@ class Loader:
         doc_ids: list[tuple[int, Transformed]] = []
         if inserts:
             rows = [{**self._document_row(o), "first_run_id": self.run_id} for o in inserts]
-            ids = insert_with_ids(conn, documents, rows)
+            drawn = draw_ids(conn, documents, len(rows))
+            if drawn is None:
+                ids = insert_with_ids(conn, documents, rows)
+            else:
+                ids = drawn
+                # the updated documents join the index too: later documents may be copies of them
+                links = self._prelinks(conn, list(zip(ids, inserts, strict=True)) + updates)[:len(rows)]
+                bulk_insert(conn, documents, [{**row, "id": id_, "duplicate_of_id": link}
+                                              for row, id_, link in zip(rows, ids, links, strict=True)])
             doc_ids.extend(zip(ids, inserts, strict=True))
+        elif updates:
+            self._prelinks(conn, updates)  # later documents may be copies of these
         if updates:
             ids = [id_ for id_, _ in updates]
             for part in chunked(ids):

@@ -62,7 +62,7 @@ def test_daily_briefings_sharing_a_template_are_not_linked(sqlite_url):
 
 def _brute_force_links(rows, max_distance):
     """Every pair compared, groups closed transitively: the definition canonical_links must match."""
-    from etl.load.duplicates import _order_key
+    from etl.load.duplicates import order_key
     from etl.transform.duplicates import hamming
 
     group = {row[0]: {row[0]} for row in rows}
@@ -75,7 +75,7 @@ def _brute_force_links(rows, max_distance):
     links = {}
     for row in rows:
         members = group[row[0]]
-        first = min(members, key=lambda i: _order_key(by_id[i][2], by_id[i][3], by_id[i][4], i))
+        first = min(members, key=lambda i: order_key(by_id[i][2], by_id[i][3], by_id[i][4], i))
         links[row[0]] = None if first == row[0] or len(members) == 1 else first
     return links
 
