@@ -271,7 +271,7 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
         executor.close()
 
     removed = 0
-    for folder in _folders(paths):
+    for folder in [] if planner.fresh else _folders(paths):  # a database this run created holds nothing unseen
         removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
         forget_skipped(engine, folder, planner.seen_hashes)
     if totals.new or totals.changed or totals.moved or totals.reprocessed or removed:
