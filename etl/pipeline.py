@@ -26,6 +26,7 @@ from etl.load.loader import (
     known_documents,
     known_skips,
     mark_removed,
+    stale_documents,
     table_counts,
 )
 from etl.load.lock import writer_lock
@@ -92,6 +93,7 @@ class _Planner:
         self.seen = 0
         self.unchanged = 0
         self.unusable: list[Failed] = []
+        self.stale: set[int] | None = None  # documents not current (removed, another version): read once
 
     def tasks(self, paths: list[str]) -> Iterator[Task]:
         chunk: list[FileRef] = []
@@ -120,7 +122,9 @@ class _Planner:
                 yield Task(ref, None, None, False)
             return
         with self.engine.connect() as conn:
-            known = known_documents(conn, [r.file_path for r in refs])
+            if self.stale is None:
+                self.stale = stale_documents(conn, self.version)
+            known = known_documents(conn, [r.file_path for r in refs], self.stale)
             skips = known_skips(conn, [r.file_path for r in refs])
         for ref in refs:
             skip = skips.get(ref.file_path)
@@ -133,7 +137,7 @@ class _Planner:
             if doc is None:
                 yield Task(ref, None, None, False, was_skipped=skip is not None)
                 continue
-            stale = self.options.reprocess or doc.extractor_version != self.version or doc.status != "active"
+            stale = self.options.reprocess or not doc.current
             same_stat = doc.size_bytes == ref.size and doc.file_mtime_ns == ref.mtime_ns
             if same_stat and not stale and doc.source_path == ref.source_path:
                 self.unchanged += 1  # the fast path: not even read

@@ -45,8 +45,7 @@ class KnownDocument:
     content_sha256: str
     size_bytes: int
     file_mtime_ns: int | None
-    extractor_version: str
-    status: str
+    current: bool  # active and made by this extractor version
 
 
 @dataclass(slots=True)
@@ -81,18 +80,30 @@ def chunked(items: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
         yield items[start : start + size]
 
 
-def known_documents(conn: Connection, file_paths: Sequence[str]) -> dict[str, KnownDocument]:
-    """The stored state of the given files, keyed by absolute path."""
+def known_documents(conn: Connection, file_paths: Sequence[str], stale: set[int]) -> dict[str, KnownDocument]:
+    """The stored state of the given files, keyed by absolute path; `stale` is stale_documents().
+
+    Only the columns before body_text are read: on SQLite a column after it costs a walk of the body's
+    overflow pages, for every file of a re-run."""
     found: dict[str, KnownDocument] = {}
     d = documents.c
     for part in chunked(list(file_paths)):
         rows = conn.execute(
-            select(d.file_path, d.id, d.source_path, d.content_sha256, d.size_bytes, d.file_mtime_ns,
-                   d.extractor_version, d.status).where(d.file_path.in_(part))
+            select(d.file_path, d.id, d.source_path, d.content_sha256, d.size_bytes, d.file_mtime_ns)
+            .where(d.file_path.in_(part))
         )
-        for row in rows:
-            found[row.file_path] = KnownDocument(*row[1:])
+        for path, *known in rows:
+            found[path] = KnownDocument(*known, current=known[0] not in stale)
     return found
+
+
+def stale_documents(conn: Connection, version: str) -> set[int]:
+    """Ids of documents that are removed or were made by another extractor version: read from the indexes on
+    status (0007) and extractor_version (0009), never from the rows. Usually none; all after an upgrade."""
+    d = documents.c
+    other_version = (d.extractor_version < version) | (d.extractor_version > version)  # a range on the index
+    return (set(conn.execute(select(d.id).where(d.status != "active")).scalars())
+            | set(conn.execute(select(d.id).where(other_version)).scalars()))
 
 
 @dataclass(frozen=True, slots=True)
