@@ -287,19 +287,16 @@ class Loader:
         doc_ids: list[tuple[int, Transformed]] = []
         if inserts:
             rows = [{**self._document_row(o), "first_run_id": self.run_id} for o in inserts]
-            drawn = draw_ids(conn, documents, len(rows))
-            if drawn is None:
+            ids = draw_ids(conn, documents, len(rows))
+            if ids is None:  # a database that gives ids only as rows go in: inserted unlinked
                 ids = insert_with_ids(conn, documents, rows)
             else:
-                ids = drawn
-                # the updated documents join the index too: later documents may be copies of them
-                links = self._prelinks(conn, list(zip(ids, inserts, strict=True)) + updates)[:len(rows)]
+                links = self._prelinks(conn, list(zip(ids, inserts, strict=True)))
                 bulk_insert(conn, documents, [{**row, "id": id_, "duplicate_of_id": link}
                                               for row, id_, link in zip(rows, ids, links, strict=True)])
             doc_ids.extend(zip(ids, inserts, strict=True))
-        elif updates:
-            self._prelinks(conn, updates)  # later documents may be copies of these
         if updates:
+            self._prelinks(conn, updates)  # they keep their links until the exact pass; later copies may point here
             ids = [id_ for id_, _ in updates]
             for part in chunked(ids):
                 conn.execute(delete(metrics).where(metrics.c.document_id.in_(part)))
