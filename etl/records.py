@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from etl.wire import fast_pickle
 
+
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class SourceRef:
     """An outlet or office as it calls itself (新浪财经, 新华社, 歙县政府办)."""
@@ -47,6 +50,7 @@ class ExtractedDocument:
     effective_on: date | None = None  # laws: date of entry into force (施行)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class AgencyMention:
     """A government body named in a document, under its canonical name."""
@@ -96,6 +100,7 @@ class DocumentRecord:
     metrics: list[MetricRecord] = field(default_factory=list)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Failure:
     """A file that could not become a document, and why (one line a person understands)."""

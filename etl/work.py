@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from etl.extract.files import FileRef, read_file
 from etl.records import DocumentRecord, Failure, NotADocument, StageError
+from etl.wire import fast_pickle
 
 # One pathological file must cost that file, not the run or the machine: a worker process may use at most
 # this much address space, and a file may take at most this long to transform.
@@ -56,6 +57,7 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Task:
     """A file to look at, with what the database already knows of it."""
@@ -67,18 +69,21 @@ class Task:
     was_skipped: bool = False  # skipped_files has a row for this path (turned away by an earlier run)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Unchanged:
     task: Task
     sha256: str
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Transformed:
     task: Task
     record: DocumentRecord
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class NotDocument:
     """A readable file that is not a document (e.g. a section index page): counted as skipped."""
@@ -88,6 +93,7 @@ class NotDocument:
     sha256: str | None = None  # remembered in skipped_files, so the next run need not read it again
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Failed:
     task: Task

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from etl.records import StageError
+from etl.wire import fast_pickle
 
 # Files that are not documents: media, archives, office binaries, code and data. Skipped and counted.
 NOT_DOCUMENT_SUFFIXES = frozenset(
@@ -30,6 +31,7 @@ NOT_DOCUMENT_SUFFIXES = frozenset(
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "CVS", "_darcs"})
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class FileRef:
     """A document file found by the walk."""
