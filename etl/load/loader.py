@@ -142,6 +142,7 @@ class Loader:
         self.version = version or extractor_version()  # what skipped_files rows are valid for
         self.source_ids: dict[str, int] = {}
         self.agency_ids: dict[str, int] = {}
+        self.aliases_written: set[tuple[int, str]] = set()  # (agency id, alias) pairs this run has inserted
         self.indicator_codes = indicator_codes()
         self.now = datetime.now(UTC)
         self.dim_years = YearCoverage()  # dim_date grows with each batch's dates, not in one go at the end
@@ -349,7 +350,7 @@ class Loader:
 
     def _write_children(self, conn: Connection, doc_ids: list[tuple[int, Transformed]], counts: BatchCounts) -> None:
         links: dict[tuple[int, int, str], dict] = {}
-        aliases: set[tuple[int, str]] = set()
+        aliases: dict[tuple[int, str], None] = {}  # in order of first mention, each once a run (see below)
         metric_rows: list[dict] = []
         for doc_id, item in doc_ids:
             for mention in item.record.agencies:
@@ -361,7 +362,7 @@ class Loader:
                 links[key] = {"document_id": doc_id, "agency_id": agency_id, "role": mention.role,
                               "mention_count": mention.mention_count, "aliases": _joined(mention.aliases),
                               "run_id": self.run_id}
-                aliases.update((agency_id, alias) for alias in mention.aliases if alias)
+                aliases.update(dict.fromkeys((agency_id, alias) for alias in mention.aliases if alias))
             for m in item.record.metrics:
                 metric_rows.append({
                     "document_id": doc_id,
@@ -374,9 +375,14 @@ class Loader:
                 })
         if links:
             bulk_insert(conn, document_agencies, list(links.values()))
-        if aliases:
+        # Ids must not depend on how outcomes are grouped into writes (the pool's last writes follow timing): so
+        # aliases go in the order they are first met, and each pair is tried once a run, because PostgreSQL
+        # spends a sequence value on every row that ON CONFLICT skips.
+        new_aliases = [pair for pair in aliases if pair not in self.aliases_written]
+        if new_aliases:
             stmt = insert_for(conn, agency_aliases).on_conflict_do_nothing(index_elements=["agency_id", "alias"])
-            conn.execute(stmt, [{"agency_id": a, "alias": s, "run_id": self.run_id} for a, s in sorted(aliases)])
+            conn.execute(stmt, [{"agency_id": a, "alias": s, "run_id": self.run_id} for a, s in new_aliases])
+            self.aliases_written.update(new_aliases)
         if metric_rows:
             bulk_insert(conn, metrics, metric_rows)
             counts.metrics_written += len(metric_rows)
