@@ -21,6 +21,10 @@ from etl.work import Outcome, Task, process_batch, worker_died
 class Executor(Protocol):
     def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]: ...
 
+    def next_ready(self) -> bool:
+        """Whether the next batch's outcomes are in, so that taking them will not wait."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -33,6 +37,9 @@ class InlineExecutor:
     def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
         for batch in batches:
             yield process_batch(batch, self.max_bytes)
+
+    def next_ready(self) -> bool:
+        return False  # computed when asked for
 
     def close(self) -> None:
         pass
@@ -95,6 +102,7 @@ class ProcessPoolBatchExecutor:
         self.window = max(workers * window_per_worker, MIN_WINDOW_BATCHES)
         self.work = partial(process_batch, max_bytes=max_bytes)
         self.started = False
+        self.pending: deque[tuple[list[Task], Future]] = deque()  # batches in flight, oldest first
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.context, initializer=_start_worker)
@@ -110,7 +118,7 @@ class ProcessPoolBatchExecutor:
             self.pool.submit(_nothing)
 
     def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
-        pending: deque[tuple[list[Task], Future]] = deque()
+        pending = self.pending
         for batch in batches:
             self._start()
             pending.append((batch, self._submit(batch)))
@@ -118,6 +126,9 @@ class ProcessPoolBatchExecutor:
                 yield self._outcomes(pending)
         while pending:
             yield self._outcomes(pending)
+
+    def next_ready(self) -> bool:
+        return bool(self.pending) and self.pending[0][1].done()
 
     def _submit(self, batch: list[Task]) -> Future:
         try:

@@ -109,6 +109,9 @@ class DaskExecutor:
         while self.pending:
             yield self._next()
 
+    def next_ready(self) -> bool:
+        return bool(self.pending) and self.pending[0][1].done()
+
     def _next(self) -> list[Outcome]:
         batch, future = self.pending.popleft()
         try:

@@ -94,6 +94,7 @@ class _Planner:
         self.unchanged = 0
         self.unusable: list[Failed] = []
         self.stale: set[int] | None = None  # documents not current (removed, another version): read once
+        self.exhausted = False  # the walk is over: every task has been handed out
 
     def tasks(self, paths: list[str]) -> Iterator[Task]:
         chunk: list[FileRef] = []
@@ -115,6 +116,7 @@ class _Planner:
                     chunk = []
         if chunk:
             yield from self._plan(chunk)
+        self.exhausted = True
 
     def _plan(self, refs: list[FileRef]) -> Iterator[Task]:
         if self.fresh:
@@ -261,7 +263,11 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
             if planner.unusable:
                 pending.extend(planner.unusable)
                 planner.unusable = []
-            if pending_docs >= LOAD_BATCH_DOCUMENTS:
+            # Once every task is out, the last batches are still being transformed: whatever has arrived is
+            # written whenever the next batch is not in yet, while the workers go on, so that what is left at
+            # the end is a batch or two, not a transaction's worth (laws/ + news/: the news files come last, and
+            # their metrics took 0.2 s to write after the workers were done).
+            if pending_docs >= LOAD_BATCH_DOCUMENTS or (planner.exhausted and not executor.next_ready()):
                 totals.add(loader.write(pending))
                 if progress:
                     progress(len(pending))
