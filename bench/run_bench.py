@@ -625,7 +625,12 @@ def workers_pairs(label: str, root: Path, workers: int, pairs: int, work: Path) 
 
     On a shared 2-core machine the speed of the whole machine drifts by 10-20 % between minutes, more than
     the difference being measured: runs of one pair are back to back, and the order inside a pair alternates
-    (N then 1, 1 then N), so that a drift favours neither side."""
+    (N then 1, 1 then N), so that a drift favours neither side. One untimed load comes first: the first run of
+    a sitting was the slowest of its sitting in two of three (laws/, 3.9-4.0 s against 3.0-3.4 s), and it would
+    always be a --workers N run."""
+    db = work / f"{label}-warm-up.db"
+    run_etl(root, f"sqlite:///{db}", workers, watch_memory=False)
+    _remove_sqlite(db)
     one, many = [], []
     for p in range(pairs):
         timings = {}
