@@ -532,6 +532,18 @@ def timed(repeat: int, action: Callable[[int], float]) -> list[float]:
     return [action(r) for r in range(repeat)]
 
 
+def byte_compile() -> dict:
+    """Compile etl/ and migrations/ to bytecode before any timing, as `pip install .` does for an installed copy.
+
+    An editable install writes its bytecode at first import, unless PYTHONDONTWRITEBYTECODE is set, as it is
+    on the machines this ran on: then every `etl run` compiled the package's own modules from source again,
+    +0.07 s a run (a fresh seeds/ load: 0.64 s against 0.57 s) that an installed copy never pays."""
+    import compileall
+
+    compiled = all(compileall.compile_dir(REPO / folder, quiet=1) for folder in ("etl", "migrations"))
+    return {"byte_compiled": compiled, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE")}
+
+
 def machine(pg_url: str | None) -> dict:
     """What the numbers were measured on."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -706,6 +718,7 @@ def main(argv: list[str] | None = None) -> int:
     args.pg = None if args.pg.lower() == "none" else args.pg
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     compare = {s.strip() for s in args.workers_compare.split(",") if s.strip()}
+    bytecode = byte_compile()
     if args.pairs_only:
         return pairs_only(args, compare)
     pg_scales = None if args.pg_scales is None else {s.strip() for s in args.pg_scales.split(",") if s.strip()}
@@ -714,7 +727,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.out / "db"
     work.mkdir(exist_ok=True)
 
-    report: dict = {"machine": machine(args.pg), "args": {k: str(v) for k, v in vars(args).items()},
+    report: dict = {"machine": {**machine(args.pg), **bytecode}, "args": {k: str(v) for k, v in vars(args).items()},
                     "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "corpora": [], "floors": []}
     print(json.dumps(report["machine"]), flush=True)
     one_x = build_corpus(args.out, 1)
