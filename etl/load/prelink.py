@@ -17,9 +17,9 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from etl.load.duplicates import MASK64
 from etl.transform.duplicates import DUPLICATE_MAX_DISTANCE
 
-MASK64 = 0xFFFF_FFFF_FFFF_FFFF
 BLOCKS = 4
 BLOCK_BITS = 16
 CHAIN_LIMIT = 32  # documents looked at per block: a block shared by many (boilerplate) is not worth walking
