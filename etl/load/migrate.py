@@ -13,21 +13,21 @@ from sqlalchemy.engine import Engine
 if TYPE_CHECKING:
     from alembic.config import Config
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+MIGRATIONS_DIR_ENV = "ETL_MIGRATIONS_DIR"
 _REVISION = re.compile(r"^revision\b[^=\n]*=\s*['\"]([^'\"]+)['\"]", re.M)
 _DOWN_REVISION = re.compile(r"^down_revision\b[^=\n]*=(.*)$", re.M)
 
 
 def _migrations_dir() -> Path:
-    """migrations/ at the project root (an editable install), or $ETL_MIGRATIONS_DIR."""
-    return Path(os.environ.get("ETL_MIGRATIONS_DIR") or REPO_ROOT / "migrations")
+    """The migrations shipped inside the package (etl/migrations/), or $ETL_MIGRATIONS_DIR for a fork's own."""
+    return Path(os.environ.get(MIGRATIONS_DIR_ENV) or PACKAGE_MIGRATIONS)
 
 
 def alembic_config(engine: Engine | None = None, url: str | None = None) -> Config:
     from alembic.config import Config
 
-    ini = REPO_ROOT / "alembic.ini"
-    cfg = Config(str(ini)) if ini.exists() else Config()
+    cfg = Config()  # no alembic.ini: an installed package has none, and the URL and scripts are set here
     cfg.set_main_option("script_location", str(_migrations_dir()))
     if url:
         cfg.attributes["url"] = url

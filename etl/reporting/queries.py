@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Date, Integer, Numeric, String, bindparam, text
 from sqlalchemy.engine import Connection
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_SQL = Path(__file__).resolve().parents[1] / "sql"
 SQL_DIR_ENV = "ETL_SQL_DIR"
 HEADER = re.compile(r"^--\s*(title|description|params)\s*:\s*(.*?)\s*$")
 PARAM = re.compile(r"^(\w+)\s*(?:\((\w+)\))?$")
@@ -80,8 +80,8 @@ class Report:
 
 
 def sql_dir() -> Path:
-    """sql/ at the project root, or $ETL_SQL_DIR (for an installed copy)."""
-    return Path(os.environ.get(SQL_DIR_ENV) or REPO_ROOT / "sql")
+    """The reports shipped inside the package (etl/sql/), or $ETL_SQL_DIR for a folder of one's own."""
+    return Path(os.environ.get(SQL_DIR_ENV) or PACKAGE_SQL)
 
 
 def parse(path: Path) -> Report:

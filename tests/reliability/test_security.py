@@ -92,10 +92,13 @@ def test_the_check_catches_built_sql() -> None:
 
 def test_no_sql_is_built_from_strings_with_data() -> None:
     """Every SQL call in etl/ takes a constant, a Core construct or a file from sql/, with bind parameters;
-    the only exceptions are the identifier-only cases in ALLOWED."""
+    the only exceptions are the identifier-only cases in ALLOWED. Migrations are left out: they are frozen
+    scripts that write catalog comments from their own constants, and take no input at all."""
     found, used = [], set()
     for path in sorted((REPO / "etl").rglob("*.py")):
         rel = path.relative_to(REPO).as_posix()
+        if rel.startswith("etl/migrations/"):
+            continue
         for line, arg in built_sql(path.read_text(encoding="utf-8")):
             if (rel, arg) in ALLOWED:
                 used.add((rel, arg))
