@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from devset import SCRIPTS, find_etl, fresh_database, load  # noqa: E402
+from devset import SCRIPTS, find_etl, fresh_database, load, script  # noqa: E402
 
 DEFAULT_JIONLP = Path("/work/devset/jio-venv/bin/python")
 RENMINBI = {"元", "人民币", "人民币元", "rmb", "RMB", "CNY"}
@@ -109,7 +109,7 @@ def main() -> None:
         load(find_etl(args.etl), args.pages, db)
         ours, texts = ours_and_texts(db)
     jio = jionlp(args.jionlp_python, {d["file"]: texts.get(d["file"], "") for d in docs})
-    subsets = {"all": docs, **{s: [d for d in docs if d["script"] == s] for s in SCRIPTS}}
+    subsets = {"all": docs, **{s: [d for d in docs if script(d) == s] for s in SCRIPTS}}
     rows = {}
     for name, subset in subsets.items():
         files = [d["file"] for d in subset]
