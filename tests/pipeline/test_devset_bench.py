@@ -18,7 +18,10 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 HARNESS = REPO / "bench" / "devset.py"
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (SHARED / "gold" / "seeds.json").exists(), reason=f"{SHARED} (seeds' gold) is not here"),
+]
 
 
 def harness(etl: list[str], pages: Path, gold: dict, tmp_path: Path) -> dict:
