@@ -174,6 +174,10 @@ def vega_lite(panel: Panel, source: Source, labels: dict[str, str]) -> dict[str,
     if colour:
         encoding["color"] = {"field": colour, "type": "nominal", "title": _axis_title(colour, labels),
                              "legend": {"orient": "bottom", "columns": 2, "labelLimit": 220}}
+    if panel.option("y_scale", source):
+        encoding["y"]["scale"] = {"type": panel.option("y_scale", source)}
+        if panel.option("y_scale", source) == "log":  # one grid line per power of ten
+            encoding["y"]["axis"] = {"labelExpr": COMPACT_LABEL, "values": [10 ** k for k in range(13)]}
     if panel.option("sort_x", source) == "-y":
         encoding["x"]["sort"] = "-y"
     if panel.kind == "line":

@@ -64,6 +64,7 @@ class Browser:
         os.close(res_write)
         self._buffer = b""
         self._next_id = 0
+        self.requests: list[str] = []  # every URL a page asked for (Network.requestWillBeSent)
 
     def _read_message(self, deadline: float) -> dict[str, Any]:
         while b"\0" not in self._buffer:
@@ -89,6 +90,8 @@ class Browser:
         deadline = time.monotonic() + timeout
         while True:
             message = self._read_message(deadline)
+            if message.get("method") == "Network.requestWillBeSent":
+                self.requests.append(message["params"]["request"]["url"])
             if message.get("id") == self._next_id:
                 if "error" in message:
                     raise BrowserError(f"{method}: {message['error'].get('message')}")
@@ -99,6 +102,7 @@ class Browser:
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         self.send("Emulation.setDeviceMetricsOverride", {"width": self.width, "height": self.height,
                                                          "deviceScaleFactor": 1, "mobile": False}, session)
+        self.send("Network.enable", {}, session)
         return Page(self, session)
 
     def close(self) -> None:
