@@ -105,13 +105,13 @@ def panel_sql(source: Source, reports: dict[str, str] | None = None) -> str:
 
 
 def choose_source(panel: Panel, objects: set[str], reports: set[str]) -> tuple[Source | None, list[str]]:
-    """The first source whose views and reports exist, else None and what the first one lacks."""
+    """The first source whose views and reports exist (None if none does), and what the first source lacks."""
     first_missing: list[str] = []
     for source in panel.sources:
         missing = [n for n in source.needs if n not in objects] + [f"report {r}" for r in source.reports()
                                                                      if r not in reports]
         if not missing:
-            return source, []
+            return source, first_missing
         first_missing = first_missing or missing
     return None, first_missing
 
@@ -220,17 +220,20 @@ class Resolved:
 
     drawn: list[tuple[Panel, Source]]
     waiting: list[tuple[Panel, list[str]]]
+    fallbacks: list[tuple[Panel, list[str]]]  # drawn from a later source: what the first one lacks
 
 
 def resolve(objects: set[str], reports: set[str] | None = None) -> Resolved:
     reports = set(_report_bodies()) if reports is None else reports
-    out = Resolved([], [])
+    out = Resolved([], [], [])
     for panel in dashboard().panels:
         source, missing = choose_source(panel, objects, reports)
         if source is None:
             out.waiting.append((panel, missing))
-        else:
-            out.drawn.append((panel, source))
+            continue
+        out.drawn.append((panel, source))
+        if missing:
+            out.fallbacks.append((panel, missing))
     return out
 
 
@@ -250,9 +253,16 @@ def _layout(panels: list[Panel]) -> list[list[str]]:
 
 
 def waiting_note(resolved: Resolved) -> str:
-    lines = [f"- {panel.title}: waiting for {', '.join(html.escape(m) for m in missing)}"
-             for panel, missing in resolved.waiting]
-    return "**尚未显示 · not shown yet** (the database lacks what they read):\n\n" + "\n".join(lines)
+    """Markdown: the panels not drawn, and those drawn from a fallback, with what the database lacks."""
+    parts = []
+    if resolved.waiting:
+        parts.append("**尚未显示 · not shown yet** (the database lacks what they read):\n\n" + "\n".join(
+            f"- {panel.title}: waiting for {', '.join(html.escape(m) for m in missing)}"
+            for panel, missing in resolved.waiting))
+    if resolved.fallbacks:
+        parts.append("**暂用替代数据 · drawn from a fallback** until the database has:\n\n" + "\n".join(
+            f"- {panel.title}: {', '.join(html.escape(m) for m in missing)}" for panel, missing in resolved.fallbacks))
+    return "\n\n".join(parts)
 
 
 def dashboards_config(database: str, objects: set[str], labels: dict[str, str], row_url: str) -> dict[str, Any]:
@@ -263,7 +273,7 @@ def dashboards_config(database: str, objects: set[str], labels: dict[str, str], 
     charts = {panel.slug: chart_config(panel, source, database, labels, row_url, reports)
               for panel, source in resolved.drawn}
     shown = [panel for panel, _ in resolved.drawn]
-    if resolved.waiting:
+    if resolved.waiting or resolved.fallbacks:
         charts["waiting"] = {"title": "waiting", "library": "markdown", "display": waiting_note(resolved)}
         shown.append(Panel("waiting", "", "", "markdown", (), {"span": GRID_COLUMNS}))
     return {SLUG: {"title": f"{board.title_zh} · {board.title_en}", "description": board.description,

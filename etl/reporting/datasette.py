@@ -154,11 +154,13 @@ def write_metadata_for(engine: Engine, path: Path) -> Path:
 
 
 def waiting_panels(engine: Engine) -> list[str]:
-    """One line per dashboard panel the database cannot draw yet, and what it lacks."""
+    """One line per dashboard panel the database cannot draw yet or draws from a fallback, and what it lacks."""
     from etl.reporting.dashboard import resolve
 
-    return [f"{panel.slug}: waiting for {', '.join(missing)}"
-            for panel, missing in resolve(database_objects(engine)).waiting]
+    resolved = resolve(database_objects(engine))
+    return [f"{panel.slug}: waiting for {', '.join(missing)}" for panel, missing in resolved.waiting] + \
+        [f"{panel.slug}: drawn from a fallback until there is {', '.join(missing)}"
+         for panel, missing in resolved.fallbacks]
 
 
 def datasette_command(db_file: Path, metadata_file: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:

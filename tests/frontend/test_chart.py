@@ -92,6 +92,7 @@ def test_every_series_report_charts_on_both_databases(front, etl_bin, tmp_path):
     assert printed.returncode == 0 and printed.stdout.startswith("<svg") and _points(printed.stdout)
 
 
+@pytest.mark.slow
 def test_chart_errors_are_one_line_usage_errors(sqlite_url, seeds_copy, etl_bin, tmp_path):
     from tests.reporting.conftest import load_corpus
 

@@ -64,9 +64,11 @@ def test_a_panel_for_a_missing_view_waits_and_says_so():
     assert "{report:funds_recovered_by_agency_year}" in drawn["funds_recovered"].sql  # the fallback source
     waiting = {panel.slug: missing for panel, missing in resolved.waiting}
     assert waiting["review_queue"] == ["report review_queue"]
+    assert ("funds_recovered", ["v_yearly_series"]) in [(p.slug, m) for p, m in resolved.fallbacks]
     config = dashboards_config("etl", objects, LABELS, "/etl/documents")["yibao"]
-    assert "review_queue" not in config["charts"] and "waiting for report review_queue" in \
-        config["charts"]["waiting"]["display"]
+    note = config["charts"]["waiting"]["display"]
+    assert "review_queue" not in config["charts"] and "waiting for report review_queue" in note
+    assert "drawn from a fallback" in note and "v_yearly_series" in note
     assert all(slug in config["charts"] for row in config["layout"] for slug in row)
     assert all(len(row) == 4 for row in config["layout"])
 

@@ -106,6 +106,7 @@ def test_metadata_command_reads_the_database(sqlite_url, seeds_copy, etl_bin, tm
     assert "funds_recovered" in charts and "waiting for" in charts["waiting"]["display"]
 
 
+@pytest.mark.slow
 @needs_datasette
 def test_datasette_serves_curated_pages_and_canned_queries(sqlite_url, seeds_copy, tmp_path):
     load_corpus(sqlite_url, seeds_copy, EXTRA).dispose()
@@ -128,6 +129,7 @@ def test_datasette_serves_curated_pages_and_canned_queries(sqlite_url, seeds_cop
         assert "WITH facts AS" not in report and "_hide_sql" not in report  # the SQL is folded away
         assert '<span class="show-hide-sql">' in report and "各机构各年度追回医保基金" in report
         reading = _get(f"{base}/documents/1", deadline).decode("utf-8")
+        assert "/etl/document_metrics?document_id=1" in reading
         assert 'class="yibao-reading"' in reading and reading.index("yibao-body") < reading.index('data-column="file_path"')
 
 
@@ -137,6 +139,7 @@ def _found(base: str, table: str, words: str) -> set[int]:
     return {r[key] for r in _get_json(f"{base}/{table}.json?{query}", time.monotonic() + 10)}
 
 
+@pytest.mark.slow
 @needs_datasette
 @pytest.mark.parametrize("index", ["off", "on"])
 def test_search_box_finds_short_words_and_every_word(index, sqlite_url, seeds_copy, tmp_path):
@@ -159,6 +162,7 @@ def test_search_box_finds_short_words_and_every_word(index, sqlite_url, seeds_co
     engine.dispose()
 
 
+@pytest.mark.slow
 @needs_datasette
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_serve_ends_datasette_and_removes_its_files_when_stopped(stop, sqlite_url, seeds_copy, etl_bin, tmp_path):

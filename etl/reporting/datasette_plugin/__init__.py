@@ -197,6 +197,9 @@ def extra_template_vars(view_name, database, table, request, datasette):
         title = row.pop(reading["title"], None)
         url = row.pop("url", None)
         meta = [(f"{labels.get(k, k)} · {k}", v) for k, v in row.items() if v not in (None, "")]
-        return {"yibao_reading": {"title": title, "meta": meta, "url": url, "body": body}}
+        figures = None
+        if reading.get("figures") and pk.isdigit():
+            figures = datasette.urls.database(database) + f"/{reading['figures']}?document_id={int(pk)}"
+        return {"yibao_reading": {"title": title, "meta": meta, "url": url, "body": body, "figures": figures}}
 
     return inner
