@@ -56,14 +56,33 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+def _chart_options(func):
+    """--chart FILE and the columns a chart draws (etl/reporting/chart.py)."""
+    options = [
+        click.option("--chart", "chart_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     metavar="FILE.svg", help="Write the rows as an SVG line chart to FILE (as --format chart)."),
+        click.option("--x", "x_column", metavar="COLUMN", default=None,
+                     help="Chart: the x column (default: the report's time column)."),
+        click.option("--y", "y_column", metavar="COLUMN", default=None,
+                     help="Chart: the y column (default: its first numeric column)."),
+        click.option("--series", "series_column", metavar="COLUMN", default=None,
+                     help="Chart: one line per value of this column."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @click.command("report")
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="A value for one of the report's :parameters (repeatable).")
-@_format_option
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json", "chart")), default="table",
+              show_default=True, help="Output format; chart prints an SVG line chart of a series report.")
+@_chart_options
 @click.option("--list", "list_reports", is_flag=True, help="List the reports with their titles.")
 @_db_option
-def report_command(name, params, fmt, list_reports, db_url) -> None:
+def report_command(name, params, fmt, chart_file, x_column, y_column, series_column, list_reports, db_url) -> None:
     """Run the report NAME from sql/ (a file NAME.sql) and print its rows.
 
     \b
@@ -71,6 +90,7 @@ def report_command(name, params, fmt, list_reports, db_url) -> None:
       etl report --list
       etl report funds_recovered_by_agency_year --format csv
       etl report document_metrics --param document_id=1
+      etl report funds_recovered_by_agency_year --chart funds.svg
     """
     from etl.reporting.queries import ReportError, find_reports, get_report, run_report
     from etl.reporting.render import render
@@ -93,7 +113,34 @@ def report_command(name, params, fmt, list_reports, db_url) -> None:
     except ReportError as exc:
         click.echo(f"etl report: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    if fmt == "chart" or chart_file:
+        _write_chart(report, result, chart_file, x_column, y_column, series_column)
+        return
     click.echo(render(result.columns, result.rows, fmt))
+
+
+def _write_chart(report, result, chart_file: Path | None, x: str | None, y: str | None, series: str | None) -> None:
+    """Print the report's rows as SVG, or write them to chart_file."""
+    from etl.reporting.chart import ChartError, report_svg
+
+    if chart_file and chart_file.suffix.lower() != ".svg":
+        click.echo(f"etl report: --chart {chart_file}: charts are SVG; name the file *.svg (browsers, Word and "
+                   f"LibreOffice open it; rsvg-convert makes a PNG of it)", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        image = report_svg(report.name, report.title, result.columns, result.rows, x, y, series)
+    except ChartError as exc:
+        click.echo(f"etl report: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if chart_file is None:
+        click.echo(image, nl=False)
+        return
+    try:
+        chart_file.write_text(image, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"etl report: cannot write {chart_file}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"wrote {chart_file}")
 
 
 @click.command("check")
@@ -268,21 +315,35 @@ def datasette_group() -> None:
 @datasette_group.command("metadata")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of printing.")
+@click.option("--db", "db_url", metavar="URL", default=None,
+              help="Read the database name, its search index and which views it has from this SQLite database "
+                   "(else: the options below, and every view of the newest schema).")
 @click.option("--database", default="etl", show_default=True,
               help="Datasette's name for the database: the file name without .db.")
 @click.option("--search-index", is_flag=True,
-              help="The database's search index is on (etl search-index enable): give documents a search box.")
-def datasette_metadata_command(output, database, search_index) -> None:
-    """Print Datasette metadata: descriptions from the schema, canned queries from sql/."""
+              help="The database's search index is on (etl search-index enable).")
+def datasette_metadata_command(output, db_url, database, search_index) -> None:
+    """Print Datasette metadata: curated tables and views, canned queries from sql/, the dashboard.
+
+    \b
+    Serve it yourself with: datasette serve etl.db --metadata metadata.json
+    (the yibao-etl plugin, installed with the package, applies the column order, search and labels).
+    """
     import json
 
-    from etl.reporting.datasette import build_metadata, write_metadata
+    from etl.reporting.datasette import build_metadata, metadata_for, write_metadata
 
+    if db_url:
+        engine = _engine(db_url)
+        _ready(engine)
+        metadata = metadata_for(engine)
+    else:
+        metadata = build_metadata(database, search_index)
     if output:
-        write_metadata(output, database, search_index)
+        write_metadata(output, metadata)
         click.echo(f"wrote {output}")
     else:
-        click.echo(json.dumps(build_metadata(database, search_index), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(metadata, ensure_ascii=False, indent=2))
 
 
 @datasette_group.command("serve")
@@ -290,11 +351,19 @@ def datasette_metadata_command(output, database, search_index) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address Datasette listens on.")
 @click.option("--port", type=int, default=8001, show_default=True, help="Port Datasette listens on.")
 def datasette_serve_command(db_url, host, port) -> None:
-    """Serve the SQLite database in Datasette with generated metadata and the sql/ reports."""
-    import subprocess
+    """Serve the SQLite database in Datasette: curated pages, the sql/ reports and a dashboard.
 
+    SIGTERM, SIGHUP and Ctrl-C end Datasette too and remove the temporary metadata; exit status 0 then.
+    """
     from etl.load.db import sqlite_path
-    from etl.reporting.datasette import available, datasette_command, write_metadata_for
+    from etl.reporting.datasette import (
+        available,
+        dashboards_available,
+        datasette_command,
+        run_child,
+        waiting_panels,
+        write_metadata_for,
+    )
 
     if not available():
         click.echo("Datasette is not installed: pip install 'yibao-etl[datasette]'", err=True)
@@ -307,9 +376,18 @@ def datasette_serve_command(db_url, host, port) -> None:
         sys.exit(EXIT_USAGE)
     engine = _engine(db_url)
     _ready(engine)
-    with tempfile.TemporaryDirectory() as folder:
+    for line in waiting_panels(engine):
+        click.echo(f"dashboard: {line}", err=True)
+    if not dashboards_available():
+        click.echo("no dashboard: datasette-dashboards is not installed (pip install 'yibao-etl[datasette]')",
+                   err=True)
+    with tempfile.TemporaryDirectory(prefix="etl-datasette-") as folder:
         meta = write_metadata_for(engine, Path(folder) / "metadata.json")
-        sys.exit(subprocess.call(datasette_command(Path(path), meta, host, port)))
+        engine.dispose()
+        click.echo(f"serving {path} on http://{host}:{port}/ (dashboard: /-/dashboards/yibao); Ctrl-C stops",
+                   err=True)
+        status = run_child(datasette_command(Path(path), meta, host, port))
+    sys.exit(status)
 
 
 def register(cli: click.Group, db_group: click.Group) -> None:
