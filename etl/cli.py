@@ -30,6 +30,17 @@ def cli() -> None:
     SQLite or PostgreSQL database you can query with SQL."""
 
 
+def _executor_spec(_ctx, _param, spec: str) -> str:
+    """A usage error (exit 2) before anything runs: an executor that is none of those, or Dask not installed."""
+    import importlib.util
+
+    if spec != "local" and spec != "dask" and not spec.startswith("dask://"):
+        raise click.BadParameter(f"{spec!r}: use local, dask or dask://HOST:PORT")
+    if spec != "local" and importlib.util.find_spec("distributed") is None:
+        raise click.BadParameter("Dask is not installed: pip install 'yibao-etl[dask]'")
+    return spec
+
+
 @cli.command("run")
 @click.argument("paths", nargs=-1, type=click.Path())
 @db_option
@@ -40,7 +51,7 @@ def cli() -> None:
 @click.option("--reprocess", is_flag=True, help="Re-transform every file, even unchanged ones.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for the transform. Default: the number of cores.")
-@click.option("--executor", default="local", show_default=True, metavar="SPEC",
+@click.option("--executor", default="local", show_default=True, metavar="SPEC", callback=_executor_spec,
               help="Where the transform runs: local, dask (a local cluster) or dask://HOST:PORT.")
 @click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
               help="Files larger than this are recorded as failed, not read.")
@@ -67,7 +78,7 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
     """
     from etl.api import RunOptions
     from etl.load.lock import LockBusy
-    from etl.pipeline import run
+    from etl.pipeline import PathNotFound, run
 
     options = RunOptions(
         include=tuple(include), exclude=tuple(exclude), reprocess=reprocess,
@@ -75,7 +86,7 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
         max_file_bytes=int(max_file_mb * 1024 * 1024), follow_symlinks=follow_symlinks,
         lock_wait_seconds=wait_seconds,
     )
-    paths = list(paths) or ["seeds"]
+    given, paths = bool(paths), list(paths) or ["seeds"]
     progress, close = _progress(quiet, paths, options)
     try:
         summary = run(paths, db_url, options, progress)
@@ -85,6 +96,8 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
     except Exception as exc:
         close()
         usage = usage_error(exc)
+        if isinstance(exc, PathNotFound) and not given:
+            usage = f"no seeds/ folder in {os.getcwd()}: give the files or folders to load (etl run PATH ...)"
         if usage:
             _run_failed(as_json, EXIT_USAGE, f"etl run: {usage}")
         # one line, so a nightly job's log or alert shows the whole story

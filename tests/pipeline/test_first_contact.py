@@ -28,6 +28,8 @@ ANY_DATABASE = [  # mistakes that never reach a database: tried once
     (["show", "--db", "mysql://user@localhost/yibao"], EXIT_USAGE, "mysql:// databases are not supported"),
     (["report", "stories", "--db", "mysql://user@localhost/yibao"], EXIT_USAGE, "not supported"),
     (["run", "{seeds}", "--db", "mysql://user@localhost/yibao"], EXIT_USAGE, "not supported"),
+    (["run", "{seeds}", "--executor", "dask:/typo", "--db", "{db}"], EXIT_USAGE, "use local, dask or dask://"),
+    (["run", "--db", "{db}"], EXIT_USAGE, "no seeds/ folder in"),
     (["report", "stories", "--format", "xml"], EXIT_USAGE, "'xml' is not one of"),
     (["search"], EXIT_USAGE, "Missing argument"),
     (["show", "--limit", "0"], EXIT_USAGE, "--limit"),
