@@ -216,7 +216,7 @@ def inspect_command(file) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per section.")
 def show_command(db_url, limit) -> None:
     """Show what the database holds: documents, metrics by indicator, agencies by level, failures."""
-    from etl.cli_reporting import ready
+    from etl.cli_reporting import _ready as ready
     from etl.load.db import make_engine
     from etl.reporting.render import pad, plain
     from etl.show import overview

@@ -47,7 +47,7 @@ def _postgres_engine(db_url: str | None):
     return _engine(db_url)
 
 
-def ready(engine) -> None:
+def _ready(engine) -> None:
     """Stop with a clear message (exit 1) when the database is not at the newest schema."""
     from etl.config import masked
     from etl.load import migrate
@@ -105,7 +105,7 @@ def report_command(name, params, fmt, list_reports, db_url) -> None:
     try:
         report = get_report(name)
         engine = _engine(db_url)
-        ready(engine)
+        _ready(engine)
         with engine.connect() as conn:
             result = run_report(conn, report, _parse_params(params))
     except ReportError as exc:
@@ -129,7 +129,7 @@ def check_command(names, db_url, limit) -> None:
 
     require_checks(names)  # before the database is opened: a typo is named (exit 2) whatever the database
     engine = _engine(db_url)
-    ready(engine)
+    _ready(engine)
     outcomes = run_checks(engine, only=list(names) or None)
     failed = [o for o in outcomes if not o.passed]
     for outcome in outcomes:
@@ -155,7 +155,7 @@ def search_command(words, limit, fmt, db_url) -> None:
     from etl.reporting.search import COLUMNS, search
 
     engine = _engine(db_url)
-    ready(engine)
+    _ready(engine)
     hits = search(engine, words, limit)
     click.echo(render(COLUMNS, [h.as_row() for h in hits], fmt))
 
@@ -192,7 +192,7 @@ def search_index_status_command(ctx, db_url) -> None:
     from etl.load.search_index import SearchIndex, search_index_state
 
     engine = _engine(_group_db(ctx, db_url))
-    ready(engine)
+    _ready(engine)
     with engine.connect() as conn:
         state = search_index_state(conn)
     hint = {SearchIndex.ON: "etl search-index disable drops it",
@@ -326,7 +326,7 @@ def datasette_serve_command(db_url, host, port) -> None:
         click.echo("Datasette serves SQLite files; give --db sqlite:///FILE", err=True)
         sys.exit(EXIT_USAGE)
     engine = _engine(db_url)
-    ready(engine)
+    _ready(engine)
     with tempfile.TemporaryDirectory() as folder:
         meta = write_metadata_for(engine, Path(folder) / "metadata.json")
         sys.exit(subprocess.call(datasette_command(Path(path), meta, host, port)))
