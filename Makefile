@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 DB     ?= sqlite:///etl.db
 
-.PHONY: demo test lint install install-dev clean
+.PHONY: demo test lint install install-dev wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ lint: install-dev
 
 test: lint
 	$(BIN)/pytest -q -n 2
+
+# the wheel, installed into a fresh virtual environment outside the checkout: a load, every report, the checks and
+# a migration round trip there (SQLite, and PostgreSQL when ETL_TEST_POSTGRES_URL is set); CI runs it
+wheel-check:
+	$(PYTHON) .ci/installed_wheel.py
 
 clean:
 	rm -rf $(VENV) etl.db etl.db-wal etl.db-shm etl.db.lock .pytest_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 
 import click
@@ -14,6 +15,7 @@ from etl.config import ENV_VAR, masked, resolve_url
 DB_HELP = (f"Database URL (SQLite or PostgreSQL) or the path of a SQLite file. Default: ${ENV_VAR}, "
            "else sqlite:///etl.db.")
 
+# One table for every command (README "Exit status"): click's own usage errors are 2 as well.
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 
@@ -28,15 +30,28 @@ def cli() -> None:
     SQLite or PostgreSQL database you can query with SQL."""
 
 
+def _executor_spec(_ctx, _param, spec: str) -> str:
+    """A usage error (exit 2) before anything runs: an executor that is none of those, or Dask not installed."""
+    import importlib.util
+
+    if spec != "local" and spec != "dask" and not spec.startswith("dask://"):
+        raise click.BadParameter(f"{spec!r}: use local, dask or dask://HOST:PORT")
+    if spec != "local" and importlib.util.find_spec("distributed") is None:
+        raise click.BadParameter("Dask is not installed: pip install 'yibao-etl[dask]'")
+    return spec
+
+
 @cli.command("run")
 @click.argument("paths", nargs=-1, type=click.Path())
 @db_option
-@click.option("--include", multiple=True, metavar="GLOB", help="Only load files matching this glob (repeatable).")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching this glob (repeatable).")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Only load files whose path, name or folder matches (laws, laws/刑法, '*.md'; repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip files whose path, name or folder matches (laws, 'drafts/*'; repeatable).")
 @click.option("--reprocess", is_flag=True, help="Re-transform every file, even unchanged ones.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for the transform. Default: the number of cores.")
-@click.option("--executor", default="local", show_default=True, metavar="SPEC",
+@click.option("--executor", default="local", show_default=True, metavar="SPEC", callback=_executor_spec,
               help="Where the transform runs: local, dask (a local cluster) or dask://HOST:PORT.")
 @click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
               help="Files larger than this are recorded as failed, not read.")
@@ -57,13 +72,13 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
     Exit status:
       0  every file loaded (or was unchanged)
       1  the run failed (database unreachable, disk full …); what earlier batches loaded stays
-      2  usage error
+      2  usage error (a path that does not exist, an unsupported database URL …); nothing written
       3  the run completed but some files failed (see failed_files and the summary)
       4  another etl run is writing to the same database (see --wait)
     """
     from etl.api import RunOptions
     from etl.load.lock import LockBusy
-    from etl.pipeline import run
+    from etl.pipeline import PathNotFound, run
 
     options = RunOptions(
         include=tuple(include), exclude=tuple(exclude), reprocess=reprocess,
@@ -71,25 +86,60 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
         max_file_bytes=int(max_file_mb * 1024 * 1024), follow_symlinks=follow_symlinks,
         lock_wait_seconds=wait_seconds,
     )
-    progress, close = _progress(quiet)
+    given, paths = bool(paths), list(paths) or ["seeds"]
+    progress, close = _progress(quiet, paths, options)
     try:
-        summary = run(list(paths) or ["seeds"], db_url, options, progress)
+        summary = run(paths, db_url, options, progress)
     except LockBusy as exc:
         close()
-        click.echo(f"etl run: {exc}; try again later or pass --wait SECONDS", err=True)
-        sys.exit(EXIT_LOCKED)
+        _run_failed(as_json, EXIT_LOCKED, f"etl run: {exc}; try again later or pass --wait SECONDS")
     except Exception as exc:
         close()
+        usage = usage_error(exc)
+        if isinstance(exc, PathNotFound) and not given:
+            usage = f"no seeds/ folder in {os.getcwd()}: give the files or folders to load (etl run PATH ...)"
+        if usage:
+            _run_failed(as_json, EXIT_USAGE, f"etl run: {usage}")
         # one line, so a nightly job's log or alert shows the whole story
-        click.echo(f"etl run failed: {_one_line(exc)} (database {masked(resolve_url(db_url))}; "
-                   "what earlier batches loaded stays)", err=True)
-        sys.exit(EXIT_ERROR)
+        _run_failed(as_json, EXIT_ERROR, f"etl run failed: {_one_line(exc)} (database {_shown_url(db_url)}; "
+                                         "what earlier batches loaded stays)")
     close()
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:
         _print_summary(summary)
     sys.exit(EXIT_PARTIAL if summary.files_failed else EXIT_OK)
+
+
+def _run_failed(as_json: bool, code: int, line: str) -> None:
+    """The one line on stderr; with --json also a JSON object on stdout, so a script reads one format."""
+    click.echo(line, err=True)
+    if as_json:
+        status = {EXIT_LOCKED: "locked", EXIT_USAGE: "usage_error"}.get(code, "failed")
+        click.echo(json.dumps({"status": status, "exit_code": code, "error": line}, ensure_ascii=False, indent=2))
+    sys.exit(code)
+
+
+def _shown_url(db_url: str | None) -> str:
+    try:
+        return masked(resolve_url(db_url))
+    except Exception:  # an unparsable URL is never echoed
+        return "<unparsable database URL>"
+
+
+def usage_error(exc: BaseException) -> str | None:
+    """The one-line message when exc is the user's mistake (exit 2), else None: a report, check, revision,
+    path or SQLite file that does not exist, a parameter that does not fit, a database we do not support."""
+    from etl.load.db import DatabaseNotFound, UnsupportedDatabase
+    from etl.pipeline import PathNotFound
+    from etl.reporting.queries import ReportError
+    from etl.reporting.roles import RoleError
+
+    if isinstance(exc, DatabaseNotFound | UnsupportedDatabase | PathNotFound | ReportError | RoleError):
+        return str(exc)
+    if type(exc).__module__.startswith("alembic"):  # CommandError: a revision Alembic cannot find …
+        return masked_text(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    return None
 
 
 def _one_line(exc: BaseException) -> str:
@@ -104,15 +154,29 @@ def masked_text(text: str) -> str:
     return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
 
 
-def _progress(quiet: bool):
-    """A bar on a terminal, plain lines when not a TTY, nothing with --quiet."""
+def _progress(quiet: bool, paths: list[str], options):
+    """A bar with a total and the time left on a terminal, plain lines when not a TTY, nothing with --quiet.
+
+    The total comes from a count of the folders first (pipeline.count_documents: names only, no stat)."""
     if quiet:
         return None, lambda: None
     if sys.stderr.isatty():
         from tqdm import tqdm
 
-        bar = tqdm(unit=" files", desc="loading", file=sys.stderr, leave=False)
-        return bar.update, bar.close
+        from etl.pipeline import count_documents
+
+        total = count_documents(paths, options.include, options.exclude)
+        # a terminal that reports no size (some pseudo-terminals) gets 80 x 24, not an invisible bar
+        size = shutil.get_terminal_size((80, 24))
+        bar = tqdm(total=total or None, unit=" files", desc="loading", file=sys.stderr, leave=False,
+                   ncols=size.columns or 80, nrows=size.lines or 24)
+
+        def update(count: int) -> None:
+            if bar.total is not None and bar.n + count > bar.total:
+                bar.total = bar.n + count  # the count missed a few (links, special files): never past 100 %
+            bar.update(count)
+
+        return update, bar.close
     from etl.pipeline import print_progress_to
 
     return print_progress_to(sys.stderr), lambda: None
@@ -132,7 +196,7 @@ def _print_summary(s) -> None:
 
 
 @cli.command("inspect")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def inspect_command(file) -> None:
     """Show what the transform makes of one FILE, as JSON, without touching a database."""
     from etl.api import inspect_file, to_jsonable
@@ -152,17 +216,21 @@ def inspect_command(file) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per section.")
 def show_command(db_url, limit) -> None:
     """Show what the database holds: documents, metrics by indicator, agencies by level, failures."""
+    from etl.cli_reporting import _ready as ready
     from etl.load.db import make_engine
+    from etl.reporting.render import pad, plain
     from etl.show import overview
 
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, must_exist=True)
+    ready(engine)
     sections = overview(engine, limit)
     click.echo("documents (id, date, source, metrics, title):")
     for id_, day, source, count, title in sections["documents"]:
-        click.echo(f"  {id_:>5}  {str(day or ''):10}  {source or '-':12}  {count:>3}  {title or ''}")
-    click.echo("on-topic metrics by indicator (indicator, unit, rows, sum of values):")
-    for indicator, unit, count, total in sections["metrics_by_indicator"]:
-        click.echo(f"  {indicator or '(none)':32} {unit:6} {count:>5}  {float(total or 0):,.0f}")
+        click.echo(f"  {id_:>5}  {plain(day) or '':10}  {pad(source or '-', 16)}  {count:>3}  {title or ''}")
+    # never a sum: running totals (cumulative) would be added to their own parts (see `etl report`)
+    click.echo("on-topic metrics by indicator (indicator, unit, figures, of which running totals, largest):")
+    for indicator, unit, count, running, largest in sections["metrics_by_indicator"]:
+        click.echo(f"  {indicator or '(none)':32} {pad(unit, 6)} {count:>5}  {running:>5}  {_figure(largest)}")
     click.echo("agencies by level: " + ", ".join(f"{lvl} {n}" for lvl, n in sections["agencies_by_level"]))
     if sections["recent_failures"]:
         click.echo("recent failures:")
@@ -170,13 +238,27 @@ def show_command(db_url, limit) -> None:
             click.echo(f"  {path}  [{stage}] {reason}")
 
 
-def _migrate(db_url: str | None, direction: str, revision: str) -> None:
-    """Run a migration under the writer lock, so it never changes the schema under a running load."""
+def _figure(value) -> str:
+    """A figure as the reports print it (whole numbers without decimals, the same on both databases)."""
+    from etl.reporting.render import plain
+
+    value = plain(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}" if isinstance(value, float) else ""
+
+
+def _migrate(db_url: str | None, direction: str, revision: str, confirmed: bool = False) -> None:
+    """Run a migration under the writer lock, so it never changes the schema under a running load.
+
+    A downgrade drops tables or columns with their rows: on a terminal it asks first, elsewhere it needs
+    --yes. Revision names are checked before the database is opened (a typo creates nothing)."""
     from etl.load import migrate
     from etl.load.db import make_engine
     from etl.load.lock import LockBusy, writer_lock
 
-    engine = make_engine(db_url)
+    _check_revision(revision)
+    engine = make_engine(db_url, must_exist=direction == "downgrade")
+    if direction == "downgrade" and not confirmed:
+        _confirm_downgrade(engine, revision)
     try:
         with writer_lock(engine):
             getattr(migrate, direction)(engine, revision)
@@ -202,9 +284,45 @@ def db_upgrade(revision, db_url) -> None:
 @db_group.command("downgrade")
 @click.argument("revision")
 @db_option
-def db_downgrade(revision, db_url) -> None:
-    """Migrate the database down to REVISION (`base` empties it)."""
-    _migrate(db_url, "downgrade", revision)
+@click.option("--yes", "-y", "confirmed", is_flag=True,
+              help="Do not ask: a downgrade drops the tables and columns newer than REVISION, with their rows.")
+def db_downgrade(revision, db_url, confirmed) -> None:
+    """Migrate the database down to REVISION (`base` empties it).
+
+    Asks on a terminal; elsewhere (scripts, cron) it needs --yes and otherwise exits 2 having changed nothing.
+    """
+    _migrate(db_url, "downgrade", revision, confirmed)
+
+
+def _check_revision(revision: str) -> None:
+    """A revision that names none of the migrations is a usage error naming those that exist."""
+    import re
+
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    from etl.load import migrate
+
+    if re.fullmatch(r"[+-]\d+|heads?|base", revision) or "@" in revision:
+        return  # relative and symbolic revisions are resolved against the database by Alembic
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    try:
+        script.get_revision(revision)
+    except CommandError:
+        known = sorted(r.revision for r in script.walk_revisions())
+        raise click.UsageError(f"no revision {revision!r}; revisions: base, {', '.join(known)}, head") from None
+
+
+def _confirm_downgrade(engine, revision: str) -> None:
+    from etl.config import masked
+
+    what = f"drop every table of {masked(engine.url)} and the rows in them" if revision == "base" else \
+        f"drop the tables and columns of {masked(engine.url)} newer than {revision}, with their rows"
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"etl db downgrade {revision} would {what}; pass --yes to do it")
+    if not click.confirm(f"This will {what}. Go on?", default=False, err=True):
+        click.echo("nothing changed", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @db_group.command("current")
@@ -214,7 +332,7 @@ def db_current(db_url) -> None:
     from etl.load import migrate
     from etl.load.db import make_engine
 
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, must_exist=True)
     current, head = migrate.current_revision(engine), migrate.head_revision()
     state = "up to date" if current == head else "needs `etl db upgrade`"
     click.echo(f"{masked(engine.url)}: current {current or 'base'}, head {head} ({state})")
@@ -229,21 +347,37 @@ def _register_extensions() -> None:
 _register_extensions()
 
 
-def main() -> None:
-    """The console script: a database or disk failure in any command is one masked line and exit 1, not a
-    traceback (a traceback in a nightly log hides the cause and may echo connection details)."""
-    import logging
+def _command_name(args: list[str]) -> str:
+    """`etl db upgrade` for the words of args that name a command, to begin an error line with."""
+    words, group = ["etl"], cli
+    for arg in args:
+        command = group.commands.get(arg) if isinstance(group, click.Group) else None
+        if command is None:
+            if arg.startswith("-"):
+                continue
+            break
+        words.append(arg)
+        group = command
+    return " ".join(words)
 
-    from sqlalchemy.exc import SQLAlchemyError
+
+def main() -> None:
+    """The console script: any failure in any command is one masked line, not a traceback (a traceback in a
+    nightly log hides the cause and may echo connection details): exit 2 for the user's mistakes (see
+    usage_error), 1 for the rest. ETL_TRACEBACK=1 adds the traceback, for a bug report."""
+    import logging
 
     # The driver logs its own clean-up noise ("error ignored terminating <Pipeline>") when a server dies;
     # without a handler Python prints it raw to stderr next to our one-line message, which says it all.
     logging.getLogger("psycopg").addHandler(logging.NullHandler())
     try:
         cli(prog_name="etl")  # click itself handles usage errors, --help and sys.exit
-    except (SQLAlchemyError, OSError) as exc:
-        click.echo(f"etl: {_one_line(exc)}", err=True)
-        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        usage = usage_error(exc)
+        click.echo(f"{_command_name(sys.argv[1:])}: {usage or _one_line(exc)}", err=True)
+        if os.environ.get("ETL_TRACEBACK"):
+            raise
+        sys.exit(EXIT_USAGE if usage else EXIT_ERROR)
     finally:
         # The process exits next. Interpreter shutdown runs full garbage collections over every object a run
         # made (SQLAlchemy, NumPy, the transform's tables): ~70 ms after a load of laws/. Frozen objects are

@@ -29,13 +29,26 @@ def _format_option(func):
 
 
 def _engine(db_url: str | None):
+    """An engine on an existing database: these commands only read (or, for the search index and roles,
+    change a database that must already be there), so a mistyped SQLite path is an error, not a new file."""
     from etl.load.db import make_engine
 
-    return make_engine(db_url)
+    return make_engine(db_url, must_exist=True)
+
+
+def _postgres_engine(db_url: str | None):
+    """An engine for the roles commands: RoleError for any other database, before a file could be made."""
+    from sqlalchemy.engine import make_url
+
+    from etl.config import resolve_url
+    from etl.reporting.roles import require_postgres
+
+    require_postgres(make_url(resolve_url(db_url)).get_backend_name())
+    return _engine(db_url)
 
 
 def _ready(engine) -> None:
-    """Stop with a clear message when the database predates the reporting schema."""
+    """Stop with a clear message (exit 1) when the database is not at the newest schema."""
     from etl.config import masked
     from etl.load import migrate
 
@@ -97,7 +110,12 @@ def report_command(name, params, fmt, chart_file, x_column, y_column, series_col
 
     if list_reports or not name:
         reports = find_reports()
-        width = max(len(r.name) for r in reports)
+        if fmt != "table":
+            rows = [(r.name, r.title, r.description, ", ".join(f"{p.name} ({p.type})" for p in r.params))
+                    for r in reports]
+            click.echo(render(["name", "title", "description", "params"], rows, fmt))
+            return
+        width = max((len(r.name) for r in reports), default=0)
         for r in reports:
             needs = " (" + ", ".join(f"{p.name}: {p.type}" for p in r.params) + ")" if r.params else ""
             click.echo(f"{r.name:<{width}}  {r.title}{needs}")
@@ -153,9 +171,10 @@ def check_command(names, db_url, limit) -> None:
 
     Exit status 0 when every check passes, 1 when any returns rows.
     """
-    from etl.reporting.checks import run_checks
+    from etl.reporting.checks import require_checks, run_checks
     from etl.reporting.render import as_table
 
+    require_checks(names)  # before the database is opened: a typo is named (exit 2) whatever the database
     engine = _engine(db_url)
     _ready(engine)
     outcomes = run_checks(engine, only=list(names) or None)
@@ -172,12 +191,13 @@ def check_command(names, db_url, limit) -> None:
 
 
 @click.command("search")
-@click.argument("words")
+@click.argument("words", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Documents to show at most.")
 @_format_option
 @_db_option
 def search_command(words, limit, fmt, db_url) -> None:
-    """Find active documents whose title or text contains WORDS (works for Chinese: 骗保, 追回医保基金)."""
+    """Find active documents whose title or text contains every one of WORDS (works for Chinese, whose
+    words need no spaces: 骗保, 追回医保基金, 医保 基金)."""
     from etl.reporting.render import render
     from etl.reporting.search import COLUMNS, search
 
@@ -280,8 +300,8 @@ def grant_reader_command(name, password, statement_timeout, schema, db_url) -> N
     from etl.config import masked
     from etl.reporting.roles import RoleError, grant_reader
 
-    engine = _engine(db_url)
     try:
+        engine = _postgres_engine(db_url)
         statements = grant_reader(engine, name, password, schema, statement_timeout)
     except RoleError as exc:
         click.echo(f"etl db grant-reader: {exc}", err=True)
@@ -300,7 +320,7 @@ def revoke_reader_command(name, db_url) -> None:
     from etl.reporting.roles import RoleError, revoke_reader
 
     try:
-        revoke_reader(_engine(db_url), name)
+        revoke_reader(_postgres_engine(db_url), name)
     except RoleError as exc:
         click.echo(f"etl db revoke-reader: {exc}", err=True)
         sys.exit(EXIT_USAGE)

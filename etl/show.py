@@ -9,7 +9,8 @@ from etl.load.schema import agencies, documents, failed_files, metrics, sources
 
 
 def overview(engine: Engine, limit: int = 10) -> dict[str, list[tuple]]:
-    """Documents with their source and date, metrics by indicator, agencies by level, latest failures."""
+    """Documents with their source and date, metrics by indicator (figures, running totals among them, the
+    largest figure), agencies by level, latest failures."""
     d, s, m, a = documents.c, sources.c, metrics.c, agencies.c
     with engine.connect() as conn:
         docs = conn.execute(
@@ -20,9 +21,10 @@ def overview(engine: Engine, limit: int = 10) -> dict[str, list[tuple]]:
             .order_by(d.published_on.desc().nulls_last(), d.id)
             .limit(limit)
         ).all()
-        by_indicator = conn.execute(
-            select(m.indicator, m.unit, func.count(), func.sum(m.value))
-            .where(m.on_topic)
+        by_indicator = conn.execute(  # counts and the largest figure: a sum would add running totals to their parts
+            select(m.indicator, m.unit, func.count(), func.count().filter(m.cumulative), func.max(m.value))
+            .select_from(metrics.join(documents, d.id == m.document_id))
+            .where(m.on_topic, d.status == "active")
             .group_by(m.indicator, m.unit)
             .order_by(func.count().desc(), m.indicator.nulls_last())
             .limit(limit)

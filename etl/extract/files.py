@@ -64,8 +64,30 @@ WalkItem = FileRef | Skipped | Unusable
 
 
 def _matches(patterns: Iterable[str], rel: str) -> bool:
-    name = rel.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
+    """Whether a file's path relative to its root matches a glob as users type them: the whole path or the
+    file's name (`*.md`, `2021/*`), or one of its folders by name or path (`laws`, `laws/`, `./laws`,
+    `laws/刑法`, `l*`), so a folder excludes everything under it."""
+    parts = rel.split("/")
+    for pattern in patterns:
+        pattern = _clean_glob(pattern)
+        if not pattern:
+            continue
+        if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(parts[-1], pattern):
+            return True
+        if "/" in pattern:
+            if any(fnmatch.fnmatchcase("/".join(parts[:i]), pattern) for i in range(1, len(parts))):
+                return True
+        elif any(fnmatch.fnmatchcase(folder, pattern) for folder in parts[:-1]):
+            return True
+    return False
+
+
+def _clean_glob(pattern: str) -> str:
+    """`./laws/`, `laws/` and `laws//` all mean the folder laws; Windows separators mean the same as /."""
+    pattern = pattern.strip().replace("\\", "/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return pattern.rstrip("/").replace("//", "/")
 
 
 def _inside(path: str, roots: tuple[str, ...]) -> bool:

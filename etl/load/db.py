@@ -5,9 +5,18 @@ from __future__ import annotations
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
-from etl.config import is_sqlite, resolve_url
+from etl.config import ENV_VAR, is_sqlite, masked, resolve_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+BACKENDS = ("sqlite", "postgresql")
+
+
+class DatabaseNotFound(LookupError):
+    """A command that only reads was given a SQLite file that does not exist (a typo must not create one)."""
+
+
+class UnsupportedDatabase(ValueError):
+    """A URL for a database other than SQLite or PostgreSQL (mysql://, …), or one that cannot be parsed."""
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -20,15 +29,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str | None = None, **kwargs) -> Engine:
-    """An engine for the resolved URL; SQLite files get their folder created and the pragmas above."""
-    resolved = resolve_url(url)
+def make_engine(url: str | None = None, must_exist: bool = False, **kwargs) -> Engine:
+    """An engine for the resolved URL; SQLite files get their folder created and the pragmas above.
+
+    must_exist: for commands that only read, a SQLite file that does not exist raises DatabaseNotFound
+    instead of being created (with its folder, -wal and -shm files) on first connect.
+    """
+    resolved = _supported(url)
     if is_sqlite(resolved):
         database = make_url(resolved).database
         if database and database != ":memory:":
             from pathlib import Path
 
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            file = Path(database).expanduser()
+            if must_exist and not file.is_file():
+                raise DatabaseNotFound(f"no SQLite database at {file.absolute()}: check --db (or ${ENV_VAR}); "
+                                       "`etl run` or `etl db upgrade` creates one")
+            file.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(resolved, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -41,6 +58,21 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         connect_args.setdefault("application_name", application_name())
         kwargs["connect_args"] = connect_args
     return create_engine(resolved, **kwargs)
+
+
+def _supported(url: str | None) -> str:
+    """The resolved URL, or UnsupportedDatabase naming what was given (never a driver's import error)."""
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        resolved = resolve_url(url)
+        backend = make_url(resolved).get_backend_name()
+    except (ArgumentError, ValueError) as exc:
+        raise UnsupportedDatabase(f"cannot read the database URL {masked(url or '')!r}: {exc}") from None
+    if backend not in BACKENDS:
+        raise UnsupportedDatabase(f"{backend}:// databases are not supported: give a SQLite path or URL "
+                                  "(sqlite:///FILE) or a PostgreSQL URL (postgresql://USER@HOST/DB)")
+    return resolved
 
 
 def sqlite_path(url: str) -> str | None:

@@ -6,6 +6,7 @@ Beijing), so the same files also run unchanged in a SQL client once those are fi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -15,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from etl.reporting.queries import Report, Result, find_reports, run_report, sql_dir
+from etl.reporting.queries import Report, ReportError, Result, find_reports, run_report, sql_dir
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -71,8 +72,17 @@ def fts5_integrity(conn: Connection) -> Result | None:
     return Result(["problem"], problems)
 
 
+def require_checks(names: Iterable[str], folder: Path | None = None) -> None:
+    """ReportError listing the checks when a name is none of them: a typo must not pass as a check passed."""
+    known = [c.name for c in find_checks(folder)] + ([FTS5_INTEGRITY.name] if folder is None else [])
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ReportError(f"no check {', '.join(map(repr, unknown))}; checks: {', '.join(known)}")
+
+
 def run_checks(engine: Engine, folder: Path | None = None, only: list[str] | None = None) -> list[CheckOutcome]:
-    """Run every check (or those named in only) and return each one's failing rows."""
+    """Run every check (or those named in only, see require_checks) and return each one's failing rows."""
+    require_checks(only or (), folder)
     known = runtime_params()
     outcomes = []
     with engine.connect() as conn:

@@ -48,8 +48,9 @@ class Param:
                 return Decimal(value)
             if self.type == "date":
                 return date.fromisoformat(value)
-        except ValueError as exc:
-            raise ReportError(f"parameter {self.name} must be a {self.type}, not {value!r}") from exc
+        except (ValueError, ArithmeticError) as exc:  # Decimal raises InvalidOperation, an ArithmeticError
+            article = "an" if self.type[0] in "aeiou" else "a"
+            raise ReportError(f"parameter {self.name} must be {article} {self.type}, not {value!r}") from exc
         return value
 
 
@@ -136,7 +137,30 @@ class Result:
 
 
 def run_report(conn: Connection, report: Report, params: Mapping[str, Any] | None = None) -> Result:
-    """Run one report on an open connection; parameters are converted to their declared types and bound."""
+    """Run one report on an open connection; parameters are converted to their declared types and bound.
+
+    Booleans come back as Python bools from both databases (SQLite's driver gives 0 and 1)."""
     values = report.bind_values(dict(params or {}))
     result = conn.execute(report.statement(), values)
-    return Result(list(result.keys()), [tuple(r) for r in result])
+    columns, rows = list(result.keys()), [tuple(r) for r in result]
+    if conn.dialect.name == "sqlite" and rows:
+        rows = _sqlite_booleans(conn, columns, rows)
+    return Result(columns, rows)
+
+
+# Every column SQLite knows as BOOLEAN, in tables and views: a report column of that name holds one.
+_SQLITE_BOOLEAN_COLUMNS = text(
+    "SELECT DISTINCT p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+    "WHERE m.type IN ('table', 'view') AND upper(p.type) = 'BOOLEAN'"
+)
+
+
+def _sqlite_booleans(conn: Connection, columns: list[str], rows: list[tuple]) -> list[tuple]:
+    """SQLite has no boolean type: a column named as a BOOLEAN column of the schema (on_topic, cumulative
+    …, or an alias of one) whose values are all 0, 1 or null is turned into bools, as PostgreSQL returns."""
+    names = set(conn.execute(_SQLITE_BOOLEAN_COLUMNS).scalars())
+    flags = [i for i, c in enumerate(columns)
+             if c in names and all(r[i] in (0, 1, None) and not isinstance(r[i], float) for r in rows)]
+    if not flags:
+        return rows
+    return [tuple(bool(v) if i in flags and v is not None else v for i, v in enumerate(r)) for r in rows]

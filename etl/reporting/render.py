@@ -1,7 +1,9 @@
 """Print report results as an aligned table, CSV or JSON, the same way for SQLite and PostgreSQL rows.
 
 The two drivers return different Python types for the same value (SQLite: int, float, 'YYYY-MM-DD' text;
-PostgreSQL: Decimal, date), so values are normalised here before printing.
+PostgreSQL: Decimal, date, aware datetime), so values are normalised here before printing: numbers as
+integers when whole, dates as YYYY-MM-DD, times in UTC as YYYY-MM-DD HH:MM:SS, booleans as true/false
+(queries.run_report gives SQLite's 0/1 as bools).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import io
 import json
 import math
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +28,9 @@ def plain(value: Any) -> Any:
         if not math.isfinite(value):
             return None
         return int(value) if value == int(value) else float(value)
-    if isinstance(value, datetime):
+    if isinstance(value, datetime):  # an aware time (PostgreSQL) in UTC, as SQLite stores it
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
@@ -49,6 +53,11 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def pad(text: str, width: int) -> str:
+    """text followed by spaces to fill width terminal columns (CJK characters count two)."""
+    return text + " " * max(0, width - _width(text))
+
+
 def _fit(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if _width(text) <= limit:
@@ -67,7 +76,7 @@ def as_table(columns: list[str], rows: list[tuple], max_width: int = 40) -> str:
     widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
 
     def line(values: list[str]) -> str:
-        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+        return "  ".join(pad(v, w) for v, w in zip(values, widths, strict=True)).rstrip()
 
     out = [line(columns), line(["-" * w for w in widths])]
     out += [line(r) for r in cells]

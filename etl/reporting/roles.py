@@ -19,11 +19,16 @@ TIMEOUT = re.compile(r"^\d+\s*(ms|s|min|h)?$")
 
 
 class RoleError(ValueError):
-    """The database is not PostgreSQL, or an option is malformed."""
+    """The database is not PostgreSQL, an option is malformed, or the role to revoke does not exist."""
 
 
 def _require_postgres(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
+    require_postgres(engine.dialect.name)
+
+
+def require_postgres(backend: str) -> None:
+    """RoleError unless backend (a dialect name) is PostgreSQL: checked before any engine is made."""
+    if backend != "postgresql":
         raise RoleError("read-only roles are a PostgreSQL feature; a SQLite file is shared read-only by "
                         "opening it with ?mode=ro (see docs/reporting.md)")
 
@@ -76,6 +81,9 @@ def revoke_reader(engine: Engine, name: str) -> None:
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
+        cur.execute("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)", (name,))
+        if not cur.fetchone()[0]:
+            raise RoleError(f"no role {name!r} on this server: nothing to revoke")
         cur.execute(sql.SQL("DROP OWNED BY {}").format(role))  # privileges and default privileges here
         cur.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(role))
         raw.commit()

@@ -1,19 +1,21 @@
 """Full-text search over titles and body text that works for Chinese (no spaces between words).
 
-With the search index on (etl/load/search_index.py), SQLite's FTS5 trigram index answers MATCH for three
-characters or more, ranked by bm25; trigrams cannot answer one- or two-character searches (骗保), so those
-read documents with LIKE. PostgreSQL: LIKE over fts_documents, which pg_trgm's GIN indexes serve when the
+A query is one or more words, all of which must occur (in the title or the text). With the search index on
+(etl/load/search_index.py), SQLite's FTS5 trigram index answers MATCH for words of three characters or more,
+ranked by bm25; trigrams cannot answer one- or two-character words (骗保), so those read documents with
+LIKE. PostgreSQL: LIKE over fts_documents, which pg_trgm's GIN indexes serve when the
 index is on. With the index off every search is a LIKE over documents. Snippets are cut in Python so both
 databases show the same.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, literal, or_, select, text
+from sqlalchemy import String, bindparam, column, literal, or_, select, table, text
 from sqlalchemy.engine import Engine
 
 from etl.load.schema import documents, sources
@@ -59,36 +61,54 @@ def snippet(body: str, term: str, before: int = SNIPPET_BEFORE, after: int = SNI
     return ("…" if start else "") + " ".join(body[start:end].split()) + ("…" if end < len(body) else "")
 
 
-def _uses_fts5(conn, term: str) -> bool:
-    return conn.dialect.name == "sqlite" and len(term) >= 3 and search_index_state(conn) is SearchIndex.ON
+def words_of(query: str | Sequence[str]) -> list[str]:
+    """The distinct words of a query: every whitespace-separated piece, so `医保 基金` and the two
+    arguments 医保 基金 are the same search."""
+    pieces = query.split() if isinstance(query, str) else [w for part in query for w in part.split()]
+    return list(dict.fromkeys(pieces))
 
 
-def _candidate_ids(conn, term: str, limit: int, fts5: bool) -> list[int]:
+def _index_on(conn) -> bool:
+    return conn.dialect.name == "sqlite" and search_index_state(conn) is SearchIndex.ON
+
+
+def _contains(word: str, *columns):
+    """The word in any of the columns, as a substring (LIKE with its wildcards escaped)."""
+    pattern = literal(_like_pattern(word))
+    return or_(*(c.like(pattern, escape="\\") for c in columns))
+
+
+def _candidate_ids(conn, words: list[str], limit: int, fts5: bool) -> list[int]:
+    """Ids of documents containing every word: FTS5 answers the words of three characters or more (in bm25
+    order), LIKE the shorter ones, which a trigram index cannot; without FTS5, LIKE answers every word."""
     d = documents.c
-    if fts5:
-        stmt = text(
-            "SELECT rowid FROM fts_documents WHERE fts_documents MATCH :phrase ORDER BY bm25(fts_documents) LIMIT :n"
-        ).bindparams(bindparam("phrase", type_=String()), bindparam("n", type_=Integer()))
-        return list(conn.execute(stmt, {"phrase": _fts5_phrase(term), "n": limit * 4}).scalars())
-    pattern = literal(_like_pattern(term))
-    if conn.dialect.name == "postgresql":
-        stmt = text(
-            "SELECT document_id FROM fts_documents WHERE title LIKE :p ESCAPE '\\' OR body_text LIKE :p ESCAPE '\\'"
-        ).bindparams(bindparam("p", type_=String()))
-        return list(conn.execute(stmt, {"p": _like_pattern(term)}).scalars())
-    stmt = select(d.id).where(or_(d.title.like(pattern, escape="\\"), d.body_text.like(pattern, escape="\\")))
+    long_words = [w for w in words if len(w) >= 3]
+    if fts5 and long_words:
+        fts = table("fts_documents", column("rowid"))
+        match = text("fts_documents MATCH :q").bindparams(
+            bindparam("q", " AND ".join(map(_fts5_phrase, long_words)), type_=String()))
+        short = [_contains(w, d.title, d.body_text) for w in words if len(w) < 3]
+        stmt = (select(fts.c.rowid).select_from(fts.join(documents, d.id == fts.c.rowid))
+                .where(match, *short).order_by(text("bm25(fts_documents)")).limit(limit * 4))
+        return list(conn.execute(stmt).scalars())
+    if conn.dialect.name == "postgresql":  # fts_documents: pg_trgm's GIN indexes serve LIKE when it is on
+        f = table("fts_documents", column("document_id"), column("title"), column("body_text"))
+        stmt = select(f.c.document_id).where(*(_contains(w, f.c.title, f.c.body_text) for w in words))
+    else:
+        stmt = select(d.id).where(*(_contains(w, d.title, d.body_text) for w in words))
     return list(conn.execute(stmt).scalars())
 
 
-def search(engine: Engine, term: str, limit: int = 20) -> list[Hit]:
-    """Active documents containing term, title hits first, then the best-ranked or most recent."""
-    term = term.strip()
-    if not term:
+def search(engine: Engine, query: str | Sequence[str], limit: int = 20) -> list[Hit]:
+    """Active documents containing every word of query (a string split on whitespace, or a list of words),
+    those with the most words in their title first, then the best-ranked or those saying them most."""
+    words = words_of(query)
+    if not words:
         return []
     d, s = documents.c, sources.c
     with engine.connect() as conn:
-        ranked = _uses_fts5(conn, term)  # ids come in bm25 order
-        ids = _candidate_ids(conn, term, limit, ranked)
+        ranked = _index_on(conn) and any(len(w) >= 3 for w in words)  # ids come in bm25 order
+        ids = _candidate_ids(conn, words, limit, ranked)
         if not ids:
             return []
         rows = conn.execute(
@@ -97,5 +117,17 @@ def search(engine: Engine, term: str, limit: int = 20) -> list[Hit]:
             .where(d.id.in_(ids[:2000]), d.status == "active")
         ).all()
     rank = {id_: i for i, id_ in enumerate(ids)} if ranked else {}
-    rows.sort(key=lambda r: (term not in (r[1] or ""), rank.get(r[0], 0), -(r[4] or "").count(term), -r[0]))
-    return [Hit(r[0], r[1], r[2], r[3], snippet(r[4] or "", term)) for r in rows[:limit]]
+
+    def order(row) -> tuple:
+        title, body = row[1] or "", row[4] or ""
+        return (-sum(w in title for w in words), rank.get(row[0], 0), -sum(body.count(w) for w in words), -row[0])
+
+    rows.sort(key=order)
+    return [Hit(r[0], r[1], r[2], r[3], snippet(r[4] or "", _first_found(r[4] or "", words)))
+            for r in rows[:limit]]
+
+
+def _first_found(body: str, words: list[str]) -> str:
+    """The word the snippet shows: the one that occurs earliest in the text."""
+    found = [(body.find(w), w) for w in words if w in body]
+    return min(found)[1] if found else words[0]

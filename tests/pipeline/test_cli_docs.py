@@ -1,7 +1,11 @@
-"""Every command and option explains itself in --help and is documented in the README."""
+"""Every command and option explains itself in --help and is documented in the README, and the README's
+examples (commands, the output they print, SQL and the rows it returns) are what the product does."""
 
 from __future__ import annotations
 
+import re
+import shlex
+import shutil
 from pathlib import Path
 
 import click
@@ -9,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from etl.cli import cli
+from tests.helpers import run_etl
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
@@ -41,3 +46,112 @@ def test_command_has_help_and_is_in_readme(path, command):
 def test_run_help_documents_the_exit_status():
     result = CliRunner().invoke(cli, ["run", "--help"])
     assert "Exit status" in result.output and "some files failed" in result.output
+
+
+# --- the README's examples: what it shows a command printing is what the command prints ---------------------
+
+REPO = Path(__file__).resolve().parents[2]
+EXTRA = REPO / "tests" / "fixtures" / "reporting" / "extra"
+
+
+def _section(start: str, end: str) -> str:
+    return README[README.index(start):README.index(end, README.index(start))]
+
+
+def _blocks(text: str, fence: str = "```") -> list[str]:
+    """The bodies of the fenced blocks opened by fence (```console, ```sql …) in text."""
+    return re.findall(re.escape(fence) + r"\n(.*?)```", text, re.S)
+
+
+def _etl(etl_bin, *args: str, cwd: Path) -> str:
+    result = run_etl(etl_bin, *args, cwd=cwd)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, f"etl {' '.join(args)}:\n{result.stderr}"
+    return result.stdout
+
+
+def test_readme_demo_output_is_what_make_demo_prints(etl_bin, tmp_path):
+    """`make demo`: etl run seeds --db sqlite:///etl.db, then etl show; the README shows it abridged, so
+    every line it shows must come out, in that order (the run's seconds aside)."""
+    shown = _blocks(README[README.index("What `make demo` prints"):])[0].splitlines()
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    printed = (_etl(etl_bin, "run", "seeds", "--db", "sqlite:///etl.db", cwd=tmp_path)
+               + _etl(etl_bin, "show", "--db", "sqlite:///etl.db", cwd=tmp_path)).splitlines()
+    seconds = re.compile(r" in \d+\.\d+s ")
+    lines = iter(seconds.sub(" in …s ", line) for line in printed)
+    missing = [line for line in shown if seconds.sub(" in …s ", line) not in lines]
+    assert not missing, "README's make demo lines not printed (in order):\n" + "\n".join(missing)
+
+
+def _console(block: str) -> list[tuple[list[str], list[str]]]:
+    """($ command as arguments, the lines shown after it) for each command of a console block."""
+    sessions: list[tuple[list[str], list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            sessions.append((shlex.split(line[2:].split("  #")[0]), []))
+        elif sessions:
+            sessions[-1][1].append(line)
+    return [(args, [*_trim(out)]) for args, out in sessions]
+
+
+def _trim(lines: list[str]) -> list[str]:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines
+
+
+@pytest.mark.slow
+def test_readme_report_examples_are_what_etl_prints(etl_bin, tmp_path):
+    """The console session of the Reports section, on the database it names (the seeds plus the fixtures in
+    tests/fixtures/reporting/extra/): every command runs, and prints exactly what is shown."""
+    db = f"sqlite:///{tmp_path / 'etl.db'}"
+    _etl(etl_bin, "run", str(REPO / "seeds"), str(EXTRA), "--db", db, "-q", cwd=tmp_path)
+    sessions = _console(_blocks(_section("## Reports", "<!-- /section:reports -->"), "```console")[0])
+    assert len(sessions) >= 3
+    for args, shown in sessions:
+        assert args[0] == "etl"
+        printed = _etl(etl_bin, *args[1:], *([] if "--list" in args else ["--db", db]), cwd=tmp_path)
+        if shown:
+            assert [line.rstrip() for line in printed.splitlines()] == shown, f"{' '.join(args)} prints otherwise"
+
+
+def _cells(row) -> list[str]:
+    from etl.reporting.render import plain
+
+    return " ".join(str(plain(v)) for v in row if v is not None).split()
+
+
+@pytest.mark.slow
+def test_readme_example_queries_give_the_rows_shown(db_url, etl_bin, tmp_path):
+    """Each SQL of "Example queries", on the seeds (the database make demo builds) on SQLite and PostgreSQL,
+    returns the rows shown below it: the same values in each row, in the same order."""
+    from sqlalchemy import create_engine, text
+
+    _etl(etl_bin, "run", str(REPO / "seeds"), "--db", db_url, "-q", cwd=tmp_path)
+    section = _section("## Example queries", "<!-- section:reports -->")
+    pairs = re.findall(r"```sql\n(.*?)```\n```\n(.*?)```", section, re.S)
+    assert len(pairs) >= 3
+    engine = create_engine(db_url)
+    try:
+        for sql, shown in pairs:
+            with engine.connect() as conn:
+                result = conn.execute(text(sql.strip().rstrip(";")))
+                columns, rows = list(result.keys()), [_cells(r) for r in result]
+            header, _rule, *body = shown.strip("\n").splitlines()
+            assert header.split() == columns, sql
+            assert [line.split() for line in body] == rows, f"{sql}\nreturns\n{rows}"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_readme_postgres_example_is_what_db_current_prints(postgres_url, etl_bin, tmp_path):
+    """The PostgreSQL section's `etl db current` line: after `etl run seeds`, on a database of its own."""
+    from sqlalchemy.engine import make_url
+
+    section = _section("## PostgreSQL", "## The schema")
+    shown = re.search(r"^etl db current\s+# (\S+): (.*)$", section, re.M)
+    assert shown, "the PostgreSQL section shows no `etl db current` output"
+    _etl(etl_bin, "run", str(REPO / "seeds"), "--db", postgres_url, "-q", cwd=tmp_path)
+    printed = _etl(etl_bin, "db", "current", "--db", postgres_url, cwd=tmp_path).strip()
+    ours = make_url(postgres_url).render_as_string(hide_password=True)
+    assert printed == f"{ours}: {shown[2]}", "README's `etl db current` line is out of date"

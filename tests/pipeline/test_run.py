@@ -184,7 +184,7 @@ def test_sqlite_and_postgres_hold_the_same_data(sqlite_url, postgres_url, seeds_
 def test_downgrade_to_base_then_run_again(db_url, seeds_copy, etl_bin):
     first = run_etl(etl_bin, "run", str(seeds_copy), "--db", db_url, "--workers", "1")
     assert first.returncode == 0, first.stderr
-    down = run_etl(etl_bin, "db", "downgrade", "base", "--db", db_url)
+    down = run_etl(etl_bin, "db", "downgrade", "base", "--yes", "--db", db_url)
     assert down.returncode == 0, down.stderr
     current = run_etl(etl_bin, "db", "current", "--db", db_url)
     assert "current base" in current.stdout
