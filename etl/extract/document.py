@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from etl.extract.dates import find_when, parse_when
+from etl.extract.dates import find_labelled_when, find_when, parse_when
 from etl.extract.decode import detect_and_decode, normalise_text, trim_line_edges
 from etl.extract.formats import (
     body_is_html,
@@ -23,7 +23,9 @@ from etl.extract.metadata import (
     read_law,
     read_notice,
 )
-from etl.records import ExtractedDocument, NotADocument, StageError
+from etl.extract.outlets import stated_outlet
+from etl.extract.page_header import PageHeader, read_page_header
+from etl.records import ExtractedDocument, NotADocument, SourceRef, StageError
 
 _SITE_SUFFIX = re.compile(r"\s*(?:[-|｜_–—]\s*[^-|｜_–—]{1,40})$")
 
@@ -116,42 +118,70 @@ def _read_plain(text: str, fmt: str) -> Fields:
         read_bylines(found.body, found)
         return found
     else:
-        found = Fields()
-        lines = [line for line in text.split("\n") if line.strip()]
-        if lines and len(lines[0]) <= 80:
-            found.title = lines[0].strip()
-        for line in lines[1:4]:
-            found.when = find_when(line) if len(line) <= 60 else None
-            if found.when:
-                break
-        found.body = text
-        read_bylines(found.body, found)
+        found = Fields(body=text)
+        _apply_page_header(found, read_page_header(text))
     found.body = trim_line_edges(found.body)
     return found
 
 
+def _apply_page_header(found: Fields, header: PageHeader, *, site: SourceRef | None = None) -> None:
+    """Fill what a page's own lines state; the outlet named in them (来源, a dateline) is the source.
+
+    A wire or paper credited in a dateline or byline is the original source when the page names another
+    outlet as its source; a page naming only its site (og:site_name) takes the site last.
+    """
+    found.title = found.title or header.title
+    found.when = found.when or header.when
+    found.source = found.source or header.source
+    found.authors = list(dict.fromkeys([*found.authors, *header.authors]))
+    found.editor = found.editor or header.editor
+    read_bylines(found.body, found)
+    credited = found.original_source or header.byline_outlet
+    if found.source is None:
+        found.source, found.original_source = credited or site, None
+    elif found.original_source is None and credited and credited.name != found.source.name:
+        found.original_source = credited
+
+
+# Meta tags as sites emit them (names lower-cased): Chinese government CMSs (ArticleTitle, PubDate,
+# ContentSource, SiteName), Open Graph, article:*, Dublin Core and schema.org itemprops.
+_META_TITLE = ("articletitle", "og:title", "twitter:title")
+_META_DATE = ("article:published_time", "pubdate", "publishdate", "firstpublishedtime", "datepublished",
+              "dc.date", "dc.date.issued", "publish_time", "published_time", "apub:time", "date")
+_META_SOURCE = ("contentsource", "source", "article:source")
+_META_SITE = ("og:site_name", "sitename", "application-name")
+
+
 def _read_html_page(html: str) -> Fields:
-    """A whole HTML page: title from <h1> or <title>, date from meta tags or the article header."""
+    """A whole HTML page: meta tags first, then the page's own header lines, then <h1> or <title>."""
     page = html_to_text(html, whole_page=True)
     found = Fields(body=page.text, editor=page.editor)
-    title = page.meta.get("og:title") or page.title
-    if page.h1 and (not title or title.startswith(page.h1)):
-        title = page.h1
+    header = read_page_header(page.text)
+    meta = page.meta
+    title = next((meta[key] for key in _META_TITLE if meta.get(key)), None) or page.title
+    headline = page.h1 or header.title
+    if headline and (not title or headline in title):
+        title = headline
     elif title:
         title = _SITE_SUFFIX.sub("", title) or title
     found.title = title
-    for key in ("article:published_time", "pubdate", "publishdate", "date", "dc.date", "publish_time"):
-        if page.meta.get(key):
-            found.when = parse_when(page.meta[key]) or find_when(page.meta[key])
+    for key in _META_DATE:
+        if meta.get(key):
+            found.when = parse_when(meta[key]) or find_labelled_when(meta[key])
             if found.when:
                 break
-    if found.when is None and page.header_text:
+    if found.when is None and header.when is None and page.header_text:
         found.when = find_when(page.header_text)
-    keywords = page.meta.get("keywords")
+    found.source = next((outlet for key in _META_SOURCE if meta.get(key)
+                         for outlet in [stated_outlet(meta[key].removeprefix("来源：").removeprefix("来源:"))]
+                         if outlet), None)
+    site = next((outlet for key in _META_SITE if meta.get(key) for outlet in [stated_outlet(meta[key])] if outlet),
+                None)
+    keywords = meta.get("keywords")
     if keywords:
         found.tags = [word for word in re.split(r"\s*[,，]\s*", keywords) if word]
-    found.url = page.meta.get("og:url")
-    read_bylines(found.body, found)
+    found.url = meta.get("og:url")
+    _apply_page_header(found, header, site=site)
     return found
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from etl.extract.dates import ParsedWhen, find_chinese_date, find_when, parse_when
 from etl.extract.formats import DISCLOSURE_LABELS, DOC_NUMBER
 from etl.extract.outlets import known_outlet, outlet_from_name
+from etl.extract.page_header import dateline
 from etl.records import SourceRef
 
 
@@ -129,11 +130,6 @@ def publisher_from_labels(authors: list[str], categories: list[str], tags: list[
 
 # ---------------------------------------------------------------- bylines inside news text
 
-# 新华社北京12月8日电（记者沐铁城、彭韵佳）
-_WIRE_DATELINE = re.compile(
-    r"^(?:[【\[]\s*)?(?P<outlet>[\u4e00-\u9fff]{2,6}?(?:社|网|台|报))\s*(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*"
-    r"(?:\d{1,2}月\d{1,2}日)?\s*(?:电|讯)\s*(?:[】\]]\s*)?(?:[（(](?:记者|通讯员)?\s*(?P<reporters>[^）)]{2,40})[）)])?"
-)
 # 《中国经营报》记者 … / 据《经济日报》报道
 _PAPER_BYLINE = re.compile(r"^(?:据|来自)?《(?P<outlet>[^》]{2,20})》(?:记者|报道|消息|讯|日前|近日)")
 _SOURCE_LINE = re.compile(
@@ -142,7 +138,6 @@ _SOURCE_LINE = re.compile(
 )
 _ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]\s*(?P<title>.+?)(?:\s+(?:来源|作者)\s*[:：]\s*(?P<name>\S{2,24}))?$")
 _TRAILING_OUTLET = re.compile(r"[（(](?P<name>[\u4e00-\u9fffA-Za-z]{2,12})[)）]\s*$")
-_REPORTER_SPLIT = re.compile(r"\s*[、，,\s]\s*")
 
 
 def read_bylines(body: str, found: Fields) -> None:
@@ -155,17 +150,13 @@ def read_bylines(body: str, found: Fields) -> None:
         match = _ORIGINAL_TITLE.match(paragraph)
         if match and match.group("name"):
             original = original or outlet_from_name(match.group("name"))
-        match = _WIRE_DATELINE.match(paragraph)
-        if match and (match.group("place") or match.group("reporters") or "电" in paragraph[:20]):
-            outlet = outlet_from_name(match.group("outlet"))
-            if outlet:
-                original = original or outlet
-                found.dateline = found.dateline or match.group("place")
-                reporters = (match.group("reporters") or "").removeprefix("记者").strip()
-                if reporters:
-                    names = [name.removeprefix("记者") for name in _REPORTER_SPLIT.split(reporters) if name]
-                    found.authors = list(dict.fromkeys([*found.authors, *names]))
-                break
+        lead = dateline(paragraph)
+        if lead:
+            outlet, place, reporters = lead
+            original = original or outlet
+            found.dateline = found.dateline or place
+            found.authors = list(dict.fromkeys([*found.authors, *reporters]))
+            break
         match = _PAPER_BYLINE.match(paragraph)
         if match:
             original = original or outlet_from_name(match.group("outlet")) or SourceRef(match.group("outlet"), "media")

@@ -1,0 +1,231 @@
+"""Date, outlet and headline of web pages saved as text or HTML, in both scripts.
+
+Every document here is written for these tests in the layouts real pages use (labels, timestamp lines,
+datelines, bylines, captions, section headings); none is copied from a page.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from etl.extract.page_header import is_caption, is_headline, is_section_heading, read_page_header
+from tests.extract.conftest import extract_text
+
+LEAD = "今年以来，某市医疗保障部门会同公安机关开展专项检查，共检查定点医药机构120家，追回医保基金350万元，相关线索已移送处理。"
+LEAD_TRAD = "今年以來，某市醫療保障部門會同公安機關開展專項檢查，共檢查定點醫藥機構120家，追回醫保基金350萬元，相關線索已移送處理。"
+
+
+def page(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- dates
+
+def test_labelled_publication_time_is_beijing_time() -> None:
+    doc = extract_text(page("某市通报医保基金监管情况", "信息来源：某市医疗保障局 发布时间：2024-05-06 14:40:02 【字体：大 中 小】", LEAD))
+    assert (doc.published_at, doc.published_on) == (utc(2024, 5, 6, 6, 40, 2), date(2024, 5, 6))
+    assert doc.source.name == "某市医疗保障局" and doc.source.kind == "government"
+
+
+def test_date_without_time_gives_only_the_day() -> None:
+    doc = extract_text(page("某县检察院办理一起骗保案", "时间:2025-03-18  来源:某县人民检察院", LEAD))
+    assert (doc.published_at, doc.published_on) == (None, date(2025, 3, 18))
+
+
+def test_late_evening_beijing_time_keeps_its_day() -> None:
+    doc = extract_text(page("某地查处一批违规机构", "时间:2019-03-12 03:17:43来源:某某晚报", LEAD))
+    assert (doc.published_at, doc.published_on) == (utc(2019, 3, 11, 19, 17, 43), date(2019, 3, 12))
+    assert doc.source.name == "某某晚报"
+
+
+def test_bare_timestamp_under_the_headline() -> None:
+    doc = extract_text(page("某省三年追回醫保基金50億", "2023-07-19 18:06", LEAD_TRAD))
+    assert doc.title == "某省三年追回醫保基金50億"
+    assert doc.published_at == utc(2023, 7, 19, 10, 6)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("發佈時間：2024年05月06日 14:40", utc(2024, 5, 6, 6, 40)),
+    ("發布日期：２０２４－０５－０６　１４：４０", utc(2024, 5, 6, 6, 40)),
+    ("发布时间：2025年10月28日下午3:30", utc(2025, 10, 28, 7, 30)),
+    ("25/09/2025 14:30", utc(2025, 9, 25, 6, 30)),
+    ("某某新聞/ 2016.02.16 09:00", utc(2016, 2, 16, 1, 0)),
+    ("发表于 2021-12-15 09:20:41 | 显示全部楼层", utc(2021, 12, 15, 1, 20, 41)),
+])
+def test_date_line_forms(line: str, expected: datetime) -> None:
+    assert extract_text(page("某地醫保局通報欺詐騙保案件", line, LEAD_TRAD)).published_at == expected
+
+
+def test_taiwan_calendar_in_a_labelled_date() -> None:
+    doc = extract_text(page("健保署公布冒用健保卡案件", "發布日期：114-03-05", LEAD_TRAD))
+    assert (doc.published_at, doc.published_on) == (None, date(2025, 3, 5))
+
+
+def test_undated_label_line_borrows_the_time_of_the_same_day() -> None:
+    doc = extract_text(page("date 2025-09-25  會員", "25/09/2025 14:30", "某局展開「百日行動」打擊倒賣回流藥", LEAD_TRAD))
+    assert doc.published_at == utc(2025, 9, 25, 6, 30)
+
+
+def test_date_at_the_bottom_of_a_government_page() -> None:
+    doc = extract_text(page("某市医疗保障局关于公开曝光典型案例的通报", LEAD, LEAD, "发布日期：2024-01-17", "【打印】【关闭】"))
+    assert doc.published_on == date(2024, 1, 17)
+
+
+def test_dates_in_running_text_are_not_the_page_date() -> None:
+    doc = extract_text(page("某市查处一批骗保案件", "2023年2月至2024年7月期间，李某利用他人医保凭证多次就医购药，骗取医保基金3万元，已被移送公安机关。"))
+    assert doc.published_on is None
+
+
+def test_a_headline_with_a_date_in_it_is_not_a_date_line() -> None:
+    header = read_page_header(page("网站首页", "2024年1月17日国家医疗保障局新闻发布会实录", LEAD))
+    assert header.title == "2024年1月17日国家医疗保障局新闻发布会实录"
+
+
+# ---------------------------------------------------------------- outlets
+
+def test_feed_code_is_not_an_outlet() -> None:
+    doc = extract_text(page("某市警方打掉一个骗保团伙", "发布时间：2024-11-30 12:30:22 来源: sp20241130", LEAD))
+    assert doc.source is None and doc.published_at == utc(2024, 11, 30, 4, 30, 22)
+
+
+def test_generic_source_words_name_no_outlet_but_the_line_below_does() -> None:
+    doc = extract_text(page("某区捣毁一医保诈骗团伙", "2024-06-27 来源:互联网", "某某公安报", LEAD))
+    assert doc.source.name == "某某公安报"
+
+
+def test_source_value_on_the_next_line_and_its_channel_dropped() -> None:
+    doc = extract_text(page("某部门派工作组督办骗保事件", "作者:张明 发布时间:2021-10-19 13:32:26", LEAD + " 来源:", "新华社微博"))
+    assert doc.source.name == "新华社" and doc.authors == ("张明",)
+
+
+def test_client_app_suffix_is_not_part_of_the_outlet() -> None:
+    assert extract_text(page("起底医保诈骗流水线", "0", "分享至", "来源:央视新闻客户端", LEAD)).source.name == "央视新闻"
+
+
+@pytest.mark.parametrize(("lead", "outlet", "authors"), [
+    ("某某网讯（记者 王小明 通讯员 李华）" + LEAD, "某某网", ("王小明", "李华")),
+    ("南都讯 记者张三 " + LEAD, "南方都市报", ()),
+    ("南都訊 記者張三 " + LEAD_TRAD, "南方都市报", ()),
+    ("新华社北京3月5日电（记者王某、李某）" + LEAD, "新华社", ("王某", "李某")),
+    ("《經濟通通訊社２５日專訊》" + LEAD_TRAD, "經濟通", ()),
+])
+def test_dateline_names_the_outlet(lead: str, outlet: str, authors: tuple[str, ...]) -> None:
+    doc = extract_text(page(lead))
+    assert doc.source.name == outlet
+    assert all(author in doc.authors for author in authors)
+
+
+def test_byline_outlet_and_reporter() -> None:
+    doc = extract_text(page("某地嚴打醫保詐騙 去年追繳逾十億", "本文共935字", "某某報 記者陳大文/即時報導", LEAD_TRAD))
+    assert (doc.source.name, doc.authors) == ("某某報", ("陳大文",))
+
+
+def test_credit_in_brackets_without_a_colon() -> None:
+    doc = extract_text(page("某市打掉一个特大医保诈骗团伙", "2025-12-31 18:10:07", "本文转自【新华社】", LEAD))
+    assert doc.source.name == "新华社" and doc.title == "某市打掉一个特大医保诈骗团伙"
+
+
+@pytest.mark.parametrize("last", ["(來源:新華社)", "（来源：某某日报 编辑/王某）", "来源:某省医保、图片来源", "來源|人民網"])
+def test_source_line_at_the_end(last: str) -> None:
+    doc = extract_text(page(LEAD, LEAD, last))
+    assert doc.source is not None and doc.source.name in ("新华社", "某某日报", "某省医保", "人民网")
+
+
+def test_stated_source_with_a_different_wire_dateline() -> None:
+    doc = extract_text(page("某某案件宣判", "2024-03-01 20:23:35 来源：某某日报", "新华社北京3月1日电 " + LEAD))
+    assert (doc.source.name, doc.original_source.name) == ("某某日报", "新华社")
+
+
+# ---------------------------------------------------------------- titles
+
+@pytest.mark.parametrize("first", [
+    "(资料图片仅供参考)",
+    "（資料圖片）",
+    "一、基本情况",
+    "（二）存在的问题",
+    "案例1：虚假发票案",
+    "1 背景",
+])
+def test_caption_or_section_heading_is_never_the_title(first: str) -> None:
+    assert extract_text(page(first, LEAD, LEAD)).title is None
+
+
+def test_lead_sentence_is_never_the_title() -> None:
+    assert extract_text(page(LEAD, LEAD)).title is None
+    assert extract_text(page("近日，某县医保局通报了一起骗保案件。", LEAD)).title is None
+
+
+def test_headline_over_the_lead_after_the_site_furniture() -> None:
+    doc = extract_text(page("APP下载", "首页 > 新闻中心 > 正文", "某市曝光十起欺诈骗保典型案例", LEAD))
+    assert doc.title == "某市曝光十起欺诈骗保典型案例"
+
+
+def test_headline_below_the_date_lines() -> None:
+    doc = extract_text(page("2025-09-25 14:30", "《要聞》醫保局展開「百日行動」，打擊倒賣醫保回流藥", LEAD_TRAD))
+    assert doc.title == "《要聞》醫保局展開「百日行動」，打擊倒賣醫保回流藥"
+
+
+def test_event_field_lines_are_not_headlines() -> None:
+    doc = extract_text(page("时间:2022年4月28日16:00", "主题:织密基金监管网", "地点:市政务中心", "主持人:", "各位媒体朋友："))
+    assert doc.title is None and doc.published_at == utc(2022, 4, 28, 8, 0)
+
+
+def test_original_title_line_when_the_page_prints_no_headline() -> None:
+    doc = extract_text(page("2024-03-01 20:23:35", "原标题:某地去年追回医保基金3亿元", LEAD))
+    assert doc.title == "某地去年追回医保基金3亿元"
+
+
+@pytest.mark.parametrize(("line", "caption", "heading", "headline"), [
+    ("某县医保局开展专项检查（记者 张三 摄）", True, False, False),
+    ("图为检查现场", True, False, False),
+    ("三、下一步工作安排", False, True, False),
+    ("第二章 监督管理", False, True, False),
+    ("国家医保局：去年追回医保基金275亿元", False, False, True),
+    ("從30公里外拉老人「看病」？起底醫保詐騙流水線", False, False, True),
+])
+def test_line_kinds(line: str, caption: bool, heading: bool, headline: bool) -> None:
+    assert (is_caption(line), is_section_heading(line), is_headline(line)) == (caption, heading, headline)
+
+
+# ---------------------------------------------------------------- HTML pages
+
+def test_government_cms_meta_tags() -> None:
+    html = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>通报 - 某市医疗保障局</title>"
+        "<meta name='ArticleTitle' content='某市医疗保障局关于2024年基金监管情况的通报'>"
+        "<meta name='PubDate' content='2024-05-06 14:40'>"
+        "<meta name='ContentSource' content='某市医疗保障局'>"
+        "<meta name='SiteName' content='某市人民政府'></head>"
+        f"<body><div id='content'><p>{LEAD}</p></div></body></html>"
+    )
+    doc = extract_text(html)
+    assert doc.format == "html"
+    assert doc.title == "某市医疗保障局关于2024年基金监管情况的通报"
+    assert doc.published_at == utc(2024, 5, 6, 6, 40)
+    assert doc.source.name == "某市医疗保障局"
+
+
+def test_open_graph_meta_tags_and_site_name_as_last_resort() -> None:
+    html = (
+        "<html><head><title>标题_某某网</title><meta property='og:title' content='某地追回医保基金1亿元'>"
+        "<meta property='article:published_time' content='2024-08-01T09:30:00+08:00'>"
+        "<meta property='og:site_name' content='某某网'></head>"
+        f"<body><article><p>{LEAD}</p></article></body></html>"
+    )
+    doc = extract_text(html)
+    assert (doc.title, doc.published_at, doc.source.name) == ("某地追回医保基金1亿元", utc(2024, 8, 1, 1, 30), "某某网")
+
+
+def test_simple_html_save_reads_the_lines_of_its_paragraphs() -> None:
+    paragraphs = ["會員中心", "登出", "某地嚴打醫保詐騙 去年追繳逾十億", "時間:2023-02-18 09:05 來源:某某日報", LEAD_TRAD]
+    html = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>某地嚴打醫保詐騙 去年追繳逾十億</title></head>"
+            "<body><div class='article'>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></body></html>")
+    doc = extract_text(html)
+    assert (doc.title, doc.published_at, doc.source.name) == (
+        "某地嚴打醫保詐騙 去年追繳逾十億", utc(2023, 2, 18, 1, 5), "某某日報")
