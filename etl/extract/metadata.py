@@ -212,9 +212,33 @@ def signature_date(line: str) -> date | None:
 
 
 def _government_names(line: str) -> list[str]:
-    """Names of bodies on a header line ("云阳县医疗保障局 云阳县公安局"), [] when it is not such a line."""
+    """Names of bodies on a header line ("云阳县医疗保障局 云阳县公安局", a red-head "辽宁省医疗保障局文件"),
+    [] when it is not such a line."""
+    line = _LINE_NOISE.sub("", line)
+    if line.endswith("文件") and len(line) > 4:
+        line = line[:-2]
     names = [part for part in re.split(r"[\s、，,]+", line) if part]
     return names if names and all(GOVERNMENT_BODY.match(name) for name in names) else []
+
+
+# What mirrors leave at the end of a signature line: "辽宁省医疗保障局 ???????", "2022年2月7日????".
+_LINE_NOISE = re.compile(r"[^\u4e00-\u9fff\d〇○）)]+$")
+
+
+def _signature_day(lines: list[str]) -> date | None:
+    """The date under the first signature (a body's name, then a date alone), else a date alone among the
+    last lines: a notice followed by its attachments is signed above them."""
+    lines = [_LINE_NOISE.sub("", line.strip()) for line in lines if line.strip()]
+    for index in range(1, len(lines)):
+        if _government_names(lines[index - 1]):
+            day = signature_date(lines[index])
+            if day:
+                return day
+    for line in reversed(lines[-8:]):
+        day = signature_date(line)
+        if day:
+            return day
+    return None
 
 
 def read_notice(text: str) -> Fields:
@@ -272,11 +296,9 @@ def read_notice(text: str) -> Fields:
         body_start = header_end
     body_lines = lines[body_start:]
     found.cc = _cc_names(body_lines)
-    for line in reversed([line for line in body_lines if line.strip()][-8:]):
-        day = signature_date(line)
-        if day:
-            found.when = ParsedWhen(None, None, day)
-            break
+    day = _signature_day(body_lines)
+    if day:
+        found.when = ParsedWhen(None, None, day)
     if found.issuers:
         found.source = SourceRef(found.issuers[0], "government")
     found.body = "\n".join(body_lines)

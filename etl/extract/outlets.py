@@ -41,7 +41,8 @@ _GOVERNMENT_SUFFIX = re.compile(
 )
 # What a 来源 value adds to the outlet's name: the channel it came through (央视新闻客户端, 新华社微博).
 _CHANNEL_SUFFIX = re.compile(
-    r"(?:官方)?(?:客户端|客戶端|APP|App|app|微博|微信公众号|微信公眾號|公众号|公眾號|微信|官微|抖音号|视频号|視頻號)$"
+    r"(?:官方)?(?:客户端|客戶端|APP|App|app|微博|微信公众号|微信公眾號|公众号|公眾號|微信|官微|抖音号|视频号|視頻號|"
+    r"网站|網站|官网|官網|门户网站|門戶網站)$"
 )
 # 来源 values that name no outlet: the site itself, "the web", "compiled".
 _NOT_AN_OUTLET = frozenset({
@@ -66,6 +67,12 @@ def outlet_from_name(text: str) -> SourceRef | None:
     found = known_outlet(text)
     if found:
         return found
+    channel = _CHANNEL_SUFFIX.search(text)
+    if channel and channel.start() >= 2:
+        text = text[:channel.start()]  # 国家统计局网站 -> 国家统计局, 央视新闻客户端 -> 央视新闻
+        found = known_outlet(text)
+        if found:
+            return found
     if _OUTLET_SUFFIX.match(text) and text not in _NOT_AN_OUTLET:
         kind = "wire" if text.endswith("社") and not text.endswith("出版社") else "media"
         return SourceRef(text, kind)

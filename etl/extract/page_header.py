@@ -86,6 +86,11 @@ _FURNITURE_WORDS = re.compile(
     r"網站地圖|设为首页|客服|搜索|搜尋|订阅|訂閱|常见问题|常見問題|App|APP|app|客户端|客戶端|^本文共\d+字|^\d+字$|"
     r"当前位置|當前位置|您的位置|你的位置|无障碍|無障礙|繁体|繁體|简体|簡體"
 )
+# A newspaper story's print citation at its end: 《人民日报》（2024年10月28日 第12版）.
+_PRINT_CITATION = re.compile(
+    r"^[（(]?\s*《\s*(?P<name>[^》]{2,20}?)\s*》\s*[（(]\s*(?P<day>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+    r"\s*(?:第?\s*[\d一二三四五六七八九十]{1,3}\s*版)?\s*[)）]"
+)
 _SOURCE_AT_END = re.compile(r"(?:来源|來源)\s*[:：]\s*$")
 _BREADCRUMB = re.compile(r"\s*(?:>|›|»|＞|→)\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -140,8 +145,11 @@ def _read_labels(line: str, into: _Labelled) -> str | None:
     if not fields:
         return None
     opening = line[:_LABEL.search(line).start()].strip(_FIELD_SEPARATORS)  # type: ignore[union-attr]
-    if len(opening) > 2 and not _is_date_only(opening):
-        return None  # a label inside a sentence; a date may come first ("2024-03-01 20:23 来源: …")
+    if len(opening) > 2:
+        stamp = _timestamp(opening)
+        if stamp is None or stamp[1]:
+            return None  # a label inside a sentence
+        into.dates.append((1, stamp[0]))  # a date first: "2024-03-01 20:23 来源: …"
     for label, kind, value in fields:
         if kind == "date":
             when = find_labelled_when(value) if value else None
@@ -244,11 +252,6 @@ def is_headline(line: str) -> bool:
                                    or _is_furniture(line) or _FIELD_LINE.match(line) is not None)
 
 
-def _is_date_only(text: str) -> bool:
-    stamp = _timestamp(text)
-    return stamp is not None and not stamp[1]
-
-
 def _timestamp(line: str) -> tuple[ParsedWhen, str] | None:
     """A line that is a date or a timestamp, and what else it holds ("NOWnews/ 2016.02.16 00:00" -> "NOWnews")."""
     if len(line) > 48:
@@ -326,6 +329,15 @@ def read_page_header(text: str) -> PageHeader:
                 footer.sources.append(outlet)
                 continue
         if _read_labels(line.strip("（）()[]【】"), footer):
+            continue
+        citation = _PRINT_CITATION.match(line)
+        if citation:
+            outlet = stated_outlet(citation.group("name"))
+            if outlet:
+                footer.sources.append(outlet)
+            when = find_labelled_when(citation.group("day"))
+            if when:
+                footer.dates.append((0, when))
             continue
         footer.pending_source = _SOURCE_AT_END.search(line) is not None  # "…。 来源:" + the outlet below
     header.title = _pick_title(lines, meta_at, lead_at) or next(iter(labelled.titles), None)

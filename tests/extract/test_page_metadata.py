@@ -229,3 +229,32 @@ def test_simple_html_save_reads_the_lines_of_its_paragraphs() -> None:
     doc = extract_text(html)
     assert (doc.title, doc.published_at, doc.source.name) == (
         "某地嚴打醫保詐騙 去年追繳逾十億", utc(2023, 2, 18, 1, 5), "某某日報")
+
+
+def test_date_opening_a_source_line() -> None:
+    doc = extract_text(page("某区捣毁一医保诈骗团伙", "2021-10-08 19:30:28 来源:某某经济网", "打印 放大 缩小", LEAD))
+    assert (doc.published_at, doc.source.name) == (utc(2021, 10, 8, 11, 30, 28), "某某经济网")
+
+
+def test_print_citation_at_the_end_gives_paper_and_day() -> None:
+    doc = extract_text(page("主页 > 实时新闻 >", "前三季度某地追回医保资金16亿元",
+                            "本报北京10月27日电（记者王某）" + LEAD, "《 某某日报 》（ 2024年10月28日 12 版）"))
+    assert (doc.source.name, doc.published_on, doc.published_at) == ("某某日报", date(2024, 10, 28), None)
+    assert doc.title == "前三季度某地追回医保资金16亿元"
+
+
+def test_site_word_after_an_office_is_dropped() -> None:
+    doc = extract_text(page("一季度某项指标同比增长6.8%", "2018年04月17日 10:02 某某统计局网站", LEAD))
+    assert doc.source.name == "某某统计局" and doc.source.kind == "government"
+
+
+def test_red_head_issuer_and_signature_above_the_attachment() -> None:
+    doc = extract_text(page(
+        "某省医疗保障局文件", "某医保发〔2022〕3号", "", "关于印发某省医疗保障基金监管办法的通知", "",
+        "各市医疗保障局：", "现将《某省医疗保障基金监管办法》印发给你们，请遵照执行。", "",
+        "某省医疗保障局 ???", "2022年2月7日??", "", "（此件公开发布）", "", "某省医疗保障基金监管办法", "第一章 总则",
+        "第一条 为规范医疗保障基金使用，制定本办法。", "第二条 本办法自2022年3月1日起施行。",
+        *[f"第{n}条 条文。" for n in "三四五六七八九"],
+    ))
+    assert doc.format == "gov_notice"
+    assert (doc.source.name, doc.doc_number, doc.published_on) == ("某省医疗保障局", "某医保发〔2022〕3号", date(2022, 2, 7))
