@@ -181,8 +181,25 @@ def _read_html_page(html: str) -> Fields:
     if keywords:
         found.tags = [word for word in re.split(r"\s*[,，]\s*", keywords) if word]
     found.url = meta.get("og:url")
+    _apply_inner_layout(found, page.text)
     _apply_page_header(found, header, site=site)
     return found
+
+
+def _apply_inner_layout(found: Fields, text: str) -> None:
+    """A notice or a disclosure page published as HTML: its 发文字号, issuers, signature date and header
+    fields, as the plain-text readers find them in the page's text."""
+    inner = detect_plain_format(text)
+    if inner not in ("gov_notice", "gov_disclosure"):
+        return
+    read = read_notice(text) if inner == "gov_notice" else read_disclosure(text)
+    found.when = found.when or read.when
+    found.source = found.source or read.source
+    found.doc_number = found.doc_number or read.doc_number
+    found.index_number = found.index_number or read.index_number
+    found.issuers = found.issuers or read.issuers
+    found.publisher_agency = found.publisher_agency or read.publisher_agency
+    found.cc = found.cc or read.cc
 
 
 def _to_record(found: Fields, fmt: str, encoding: str) -> ExtractedDocument:

@@ -23,6 +23,7 @@ from etl.extract.dates import ParsedWhen, find_labelled_when, find_when_span
 from etl.extract.outlets import OUTLET_ALIASES, OUTLET_KINDS, known_outlet, outlet_from_name, stated_outlet
 from etl.records import SourceRef
 
+_LINE_EDGES = " \t\u3000\u00a0•·●■▪◆□◎►▶"  # spaces, and the bullets and marks menus and bylines open with
 HEADER_LINES = 30  # non-empty lines read before the lead; a page's header is never longer
 FOOTER_LINES = 8
 
@@ -57,8 +58,11 @@ _DATELINE = re.compile(
     rf"^[【\[（(《]?\s*(?:据|據)?(?P<outlet>{_KNOWN_OUTLETS}|[\u4e00-\u9fffA-Za-z+]{{1,6}}?(?:网|網|报|報|社|台|臺|新闻|新聞))"
     r"\s*(?:(?:记者|記者)\s*(?P<inner>[\u4e00-\u9fff、]{2,12}?)\s*)?"
     r"(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*(?P<date>(?:\d{1,2}月)?\d{1,2}日)?\s*"
-    r"(?P<kind>电|電|专讯|專訊|讯|訊|快讯|快訊|消息)\s*[】\]）)》]?\s*"
+    r"(?P<kind>(?:电|電)(?![视視话話台子影力脑腦商器])|专讯|專訊|讯|訊|快讯|快訊|消息)\s*[】\]）)》]?\s*"
     r"(?:[（(]\s*(?P<reporters>[^）)]{2,40})[）)])?"
+)
+_BRACKET_OUTLET = re.compile(
+    r"^[\[【〔]\s*(?P<name>[^\]】〕\s]{2,16}?)\s*(?:报道|報導|消息|综合报道|綜合報導)?\s*[\]】〕]"
 )
 # 聯合報 記者陳宥菘/即時報導 / 記者陳鈞凱/台北報導 / 新华社记者兰天鸣、龚雯 / 晨报记者 罗剑华 通讯员 刘宁
 _BYLINE = re.compile(
@@ -156,6 +160,10 @@ def _read_labels(line: str, into: _Labelled) -> str | None:
             if when:
                 rank = 0 if _DATE_RANK_PUBLISHED.match(label) else 2 if _DATE_RANK_UPDATED.match(label) else 1
                 into.dates.append((rank, when))
+                span = find_when_span(value)
+                rest = value[span[2]:].strip(_FIELD_SEPARATORS) if span else ""
+                if rest and is_headline(rest):
+                    into.titles.append(rest)  # a saved page's "date 2025-11-07 <headline>" line
         elif kind == "source":
             outlet = stated_outlet(value) if value else None
             if outlet:
@@ -178,7 +186,9 @@ def dateline(paragraph: str) -> tuple[SourceRef, str | None, list[str]] | None:
         head = head.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     match = _DATELINE.match(head)
     if not match:
-        return None
+        tagged = _BRACKET_OUTLET.match(head)  # [Newtalk新聞] / 【环球网报道】
+        outlet = outlet_from_name(tagged.group("name")) if tagged else None
+        return (outlet, None, []) if outlet else None
     name = match.group("outlet")
     if match.group("kind") == "消息" and not (match.group("place") or match.group("date")):
         return None  # "人民网消息" alone is ordinary prose more often than a dateline
@@ -271,7 +281,7 @@ def _timestamp(line: str) -> tuple[ParsedWhen, str] | None:
 
 def read_page_header(text: str) -> PageHeader:
     """Title, date, outlet and reporters from the opening and closing lines of a page's text."""
-    lines = [line.strip(" \t\u3000\u00a0") for line in text.split("\n", 400)[:400]]
+    lines = [line.strip(_LINE_EDGES) for line in text.split("\n", 400)[:400]]
     lines = [line for line in lines if line]
     header = PageHeader()
     labelled = _Labelled()

@@ -258,3 +258,13 @@ def test_red_head_issuer_and_signature_above_the_attachment() -> None:
     ))
     assert doc.format == "gov_notice"
     assert (doc.source.name, doc.doc_number, doc.published_on) == ("某省医疗保障局", "某医保发〔2022〕3号", date(2022, 2, 7))
+
+
+def test_notice_saved_as_html_keeps_its_number_issuer_and_signature_date() -> None:
+    lines = ["某省医疗保障局文件", "某医保发〔2023〕5号", "关于开展医保基金专项检查的通知", "各市医疗保障局：",
+             "现将专项检查方案印发给你们，请认真组织实施。", "某省医疗保障局", "2023年3月2日"]
+    html = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>关于开展医保基金专项检查的通知</title></head>"
+            "<body><div class='article'>" + "".join(f"<p>{line}</p>" for line in lines) + "</div></body></html>")
+    doc = extract_text(html)
+    assert (doc.format, doc.doc_number, doc.source.name, doc.published_on) == (
+        "html", "某医保发〔2023〕5号", "某省医疗保障局", date(2023, 3, 2))
