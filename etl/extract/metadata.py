@@ -152,10 +152,9 @@ def read_bylines(body: str, found: Fields) -> None:
             original = original or outlet_from_name(match.group("name"))
         lead = dateline(paragraph)
         if lead:
-            outlet, place, reporters = lead
-            original = original or outlet
-            found.dateline = found.dateline or place
-            found.authors = list(dict.fromkeys([*found.authors, *reporters]))
+            original = original or lead.outlet
+            found.dateline = found.dateline or lead.place
+            found.authors = list(dict.fromkeys([*found.authors, *lead.reporters]))
             break
         match = _PAPER_BYLINE.match(paragraph)
         if match:

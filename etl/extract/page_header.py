@@ -57,7 +57,7 @@ _KNOWN_OUTLETS = "|".join(sorted(map(re.escape, {*OUTLET_KINDS, *(a for a in OUT
 _DATELINE = re.compile(
     rf"^[【\[（(《]?\s*(?:据|據)?(?P<outlet>{_KNOWN_OUTLETS}|[\u4e00-\u9fffA-Za-z+]{{1,6}}?(?:网|網|报|報|社|台|臺|新闻|新聞))"
     r"\s*(?:(?:记者|記者)\s*(?P<inner>[\u4e00-\u9fff、]{2,12}?)\s*)?"
-    r"(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*(?P<date>(?:\d{1,2}月)?\d{1,2}日)?\s*"
+    r"(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*(?P<date>(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?\s*"
     r"(?P<kind>(?:电|電)(?![视視话話台子影力脑腦商器])|专讯|專訊|讯|訊|快讯|快訊|消息)\s*[】\]）)》]?\s*"
     r"(?:[（(]\s*(?P<reporters>[^）)]{2,40})[）)])?"
 )
@@ -179,8 +179,18 @@ def _read_labels(line: str, into: _Labelled) -> str | None:
     return "meta" if any(kind != "furniture" for _, kind, _ in fields) else "furniture"
 
 
-def dateline(paragraph: str) -> tuple[SourceRef, str | None, list[str]] | None:
-    """(outlet, place, reporters) of a lead that opens with a dateline; None when it does not."""
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """What a lead's dateline states: 新华社北京12月8日电（记者沐铁城、彭韵佳）, 【大紀元2011年09月14日訊】."""
+
+    outlet: SourceRef
+    place: str | None = None
+    reporters: tuple[str, ...] = ()
+    day: ParsedWhen | None = None  # only when the dateline gives the year
+
+
+def dateline(paragraph: str) -> Dateline | None:
+    """The dateline a lead opens with; None when it has none."""
     head = paragraph[:80]
     if any("\uff10" <= ch <= "\uff19" for ch in head):
         head = head.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
@@ -188,17 +198,18 @@ def dateline(paragraph: str) -> tuple[SourceRef, str | None, list[str]] | None:
     if not match:
         tagged = _BRACKET_OUTLET.match(head)  # [Newtalk新聞] / 【环球网报道】
         outlet = outlet_from_name(tagged.group("name")) if tagged else None
-        return (outlet, None, []) if outlet else None
-    name = match.group("outlet")
+        return Dateline(outlet) if outlet else None
     if match.group("kind") == "消息" and not (match.group("place") or match.group("date")):
         return None  # "人民网消息" alone is ordinary prose more often than a dateline
     if match.group("kind") in ("讯", "訊") and match.group("place") and not match.group("date"):
         return None  # a dateline place comes with a day ("潇湘晨报1月5日讯"); "南都讯" has neither
-    outlet = outlet_from_name(name)
+    outlet = outlet_from_name(match.group("outlet"))
     if outlet is None:
         return None
-    reporters = [*_names(match.group("inner") or ""), *_names(match.group("reporters") or "")]
-    return outlet, match.group("place"), reporters
+    reporters = (*_names(match.group("inner") or ""), *_names(match.group("reporters") or ""))
+    written = match.group("date") or ""
+    day = find_labelled_when(written) if "年" in written else None
+    return Dateline(outlet, match.group("place"), reporters, day)
 
 
 def _names(text: str) -> list[str]:
@@ -259,7 +270,8 @@ def is_sentence(line: str) -> bool:
 def is_headline(line: str) -> bool:
     """Whether a line can be a page's headline (where the layout puts one)."""
     return 5 <= len(line) and not (is_sentence(line) or is_caption(line) or is_section_heading(line)
-                                   or _is_furniture(line) or _FIELD_LINE.match(line) is not None)
+                                   or _is_furniture(line) or _FIELD_LINE.match(line) is not None
+                                   or _LABEL.match(line) is not None)
 
 
 def _timestamp(line: str) -> tuple[ParsedWhen, str] | None:
@@ -287,6 +299,7 @@ def read_page_header(text: str) -> PageHeader:
     labelled = _Labelled()
     stamps: list[ParsedWhen] = []
     meta_at: list[int] = []  # indexes of metadata lines
+    counters_at: list[int] = []  # lines of furniture labels only ("人氣: 15", "标签:")
     lead_at: int | None = None
     for index, line in enumerate(lines[:HEADER_LINES]):
         if labelled.pending_source:
@@ -298,8 +311,7 @@ def read_page_header(text: str) -> PageHeader:
                 continue
         read = _read_labels(line, labelled)
         if read:
-            if read == "meta":
-                meta_at.append(index)
+            (meta_at if read == "meta" else counters_at).append(index)
             continue
         stamp = _timestamp(line)
         if stamp:
@@ -322,8 +334,10 @@ def read_page_header(text: str) -> PageHeader:
             continue
         lead = dateline(line)
         if lead:
-            header.byline_outlet = header.byline_outlet or lead[0]
-            header.authors.extend(lead[2])
+            header.byline_outlet = header.byline_outlet or lead.outlet
+            header.authors.extend(lead.reporters)
+            if lead.day:
+                stamps.append(lead.day)
         if _is_furniture(line) and not lead:
             continue
         if lead or is_sentence(line):
@@ -350,7 +364,7 @@ def read_page_header(text: str) -> PageHeader:
                 footer.dates.append((0, when))
             continue
         footer.pending_source = _SOURCE_AT_END.search(line) is not None  # "…。 来源:" + the outlet below
-    header.title = _pick_title(lines, meta_at, lead_at) or next(iter(labelled.titles), None)
+    header.title = _pick_title(lines, meta_at, lead_at, set(counters_at)) or next(iter(labelled.titles), None)
     header.when = _pick_when(labelled, stamps, footer)
     sources = labelled.sources or footer.sources
     header.source = sources[0] if sources else None
@@ -374,28 +388,31 @@ def _pick_when(labelled: _Labelled, stamps: list[ParsedWhen], footer: _Labelled)
     return best
 
 
-def _pick_title(lines: list[str], meta_at: list[int], lead_at: int | None) -> str | None:
+def _pick_title(lines: list[str], meta_at: list[int], lead_at: int | None, counters: set[int]) -> str | None:
     """The headline where the layout puts it, else None."""
     if meta_at:
         first, last = meta_at[0], meta_at[-1]
-        above = _nearest_headline(lines, range(first - 1, -1, -1))
+        above = _nearest_headline(lines, range(first - 1, -1, -1), counters)
         if above:
             return above
         stop = lead_at if lead_at is not None else min(len(lines), last + 4)
-        below = _nearest_headline(lines, range(last + 1, stop))
+        below = _nearest_headline(lines, range(last + 1, stop), counters)
         if below:
             return below
     if lead_at is not None and lead_at <= 12:
-        return _nearest_headline(lines, range(lead_at - 1, -1, -1), stop_at=set(meta_at))
+        return _nearest_headline(lines, range(lead_at - 1, -1, -1), counters, stop_at=set(meta_at))
     return None
 
 
-def _nearest_headline(lines: list[str], order: range, stop_at: set[int] | None = None) -> str | None:
-    """The first headline met walking `order`, stepping over furniture and captions only."""
+def _nearest_headline(lines: list[str], order: range, counters: set[int],
+                      stop_at: set[int] | None = None) -> str | None:
+    """The first headline met walking `order`, stepping over furniture, counters and captions only."""
     for index in order:
         if stop_at and index in stop_at:
             return None
         line = lines[index]
+        if index in counters:
+            continue
         if is_headline(line):
             return line
         if not (_is_furniture(line) or is_caption(line)):

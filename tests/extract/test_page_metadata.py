@@ -268,3 +268,14 @@ def test_notice_saved_as_html_keeps_its_number_issuer_and_signature_date() -> No
     doc = extract_text(html)
     assert (doc.format, doc.doc_number, doc.source.name, doc.published_on) == (
         "html", "某医保发〔2023〕5号", "某省医疗保障局", date(2023, 3, 2))
+
+
+def test_counters_between_headline_and_a_dated_dateline() -> None:
+    doc = extract_text(page("site logo: www.example.org", "某地衛生所人員涉盜刷健保卡 2年詐領500萬", "人氣: 15", "【字號】",
+                            "標籤: tags:", "【某某時報2011年09月14日訊】(某某時報記者王某某台北報導)" + LEAD_TRAD))
+    assert (doc.title, doc.source.name, doc.published_on) == (
+        "某地衛生所人員涉盜刷健保卡 2年詐領500萬", "某某時報", date(2011, 9, 14))
+
+
+def test_trailing_outlet_with_its_mobile_edition_word() -> None:
+    assert extract_text(page(LEAD_TRAD + "（某某網手機版）")).source.name == "某某網"
