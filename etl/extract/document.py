@@ -23,7 +23,7 @@ from etl.extract.metadata import (
     read_law,
     read_notice,
 )
-from etl.extract.outlets import stated_outlet
+from etl.extract.outlets import outlet_from_name, stated_outlet
 from etl.extract.page_header import PageHeader, read_page_header
 from etl.records import ExtractedDocument, NotADocument, SourceRef, StageError
 
@@ -156,15 +156,14 @@ def _read_html_page(html: str) -> Fields:
     """A whole HTML page: meta tags first, then the page's own header lines, then <h1> or <title>."""
     page = html_to_text(html, whole_page=True)
     found = Fields(body=page.text, editor=page.editor)
-    header = read_page_header(page.text)
+    header = read_page_header(page.page_text or page.text)
     meta = page.meta
     title = next((meta[key] for key in _META_TITLE if meta.get(key)), None) or page.title
+    stripped = (_SITE_SUFFIX.sub("", title) or title) if title else None
+    if stripped and outlet_from_name(stripped):
+        title = stripped = None  # a <title> that is only the site's name ("某某网") names no page
     headline = page.h1 or header.title
-    if headline and (not title or headline in title):
-        title = headline
-    elif title:
-        title = _SITE_SUFFIX.sub("", title) or title
-    found.title = title
+    found.title = headline if headline and (not title or headline in title) else stripped
     for key in _META_DATE:
         if meta.get(key):
             found.when = parse_when(meta[key]) or find_labelled_when(meta[key])
