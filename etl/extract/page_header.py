@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
 from etl.extract.boilerplate import is_boilerplate_line
@@ -34,14 +35,19 @@ def _load_labels() -> dict[str, str]:
 
 
 LABEL_FIELDS = _load_labels()
-_LABEL_ALTERNATION = "|".join(sorted(map(re.escape, LABEL_FIELDS), key=len, reverse=True))
-_DATE_LABEL_ALTERNATION = "|".join(
-    sorted((re.escape(label) for label, kind in LABEL_FIELDS.items() if kind == "date"), key=len, reverse=True)
-)
-# A label is not the end of a longer word (活动时间); a colon or a bar follows it, or the date itself.
-_LABEL = re.compile(
-    rf"(?<![\u4e00-\u9fff])(?:(?P<label>{_LABEL_ALTERNATION})\s*[:：|｜]|(?P<dlabel>{_DATE_LABEL_ALTERNATION})\s*(?=\d))"
-)
+
+
+@cache
+def _label_pattern() -> re.Pattern[str]:
+    """A label is not the end of a longer word (活动时间); a colon or a bar follows it, or the date itself.
+
+    Built on first use: pages need it, the bulk corpus of laws never does (its import cost stays out)."""
+    labels = "|".join(sorted(map(re.escape, LABEL_FIELDS), key=len, reverse=True))
+    dates = "|".join(sorted((re.escape(label) for label, kind in LABEL_FIELDS.items() if kind == "date"),
+                            key=len, reverse=True))
+    return re.compile(rf"(?<![\u4e00-\u9fff])(?:(?P<label>{labels})\s*[:：|｜]|(?P<dlabel>{dates})\s*(?=\d))")
+
+
 # 本文转自【新华社】 / 转载自（人民网）: a credit with its outlet in brackets and no colon.
 _CREDIT = re.compile(r"^(?:本文|本稿|文章)?(?:转自|轉自|转载自|轉載自|来自|來自)\s*[【\[（(](?P<name>[^】\]）)]{2,20})[】\]）)]")
 # Publication labels beat generic ones (时间, 日期), which beat an update time.
@@ -51,16 +57,21 @@ _FIELD_SEPARATORS = " \t\u3000|｜丨·•【】[]()（）"
 
 # ---------------------------------------------------------------- what a line is
 
-_KNOWN_OUTLETS = "|".join(sorted(map(re.escape, {*OUTLET_KINDS, *(a for a in OUTLET_ALIASES if not a.isascii())}),
-                                 key=len, reverse=True))
-# 新华社北京12月8日电（记者沐铁城、彭韵佳） / 中新网温州12月17日电 / 南都讯 / 《經濟通通訊社25日專訊》 / 大河网讯（记者…）
-_DATELINE = re.compile(
-    rf"^[【\[（(《]?\s*(?:据|據)?(?P<outlet>{_KNOWN_OUTLETS}|[\u4e00-\u9fffA-Za-z+]{{1,6}}?(?:网|網|报|報|社|台|臺|新闻|新聞))"
-    r"\s*(?:(?:记者|記者)\s*(?P<inner>[\u4e00-\u9fff、]{2,12}?)\s*)?"
-    r"(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*(?P<date>(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?\s*"
-    r"(?P<kind>(?:电|電)(?![视視话話台子影力脑腦商器])|专讯|專訊|讯|訊|快讯|快訊|消息)\s*[】\]）)》]?\s*"
-    r"(?:[（(]\s*(?P<reporters>[^）)]{2,40})[）)])?"
-)
+@cache
+def _dateline_pattern() -> re.Pattern[str]:
+    """新华社北京12月8日电（记者沐铁城、彭韵佳） / 中新网温州12月17日电 / 南都讯 / 《經濟通通訊社25日專訊》 /
+    大河网讯（记者…）: a known outlet, or a name ending like one, then place, day and 电 / 讯 (built on first use)."""
+    known = "|".join(sorted(map(re.escape, {*OUTLET_KINDS, *(a for a in OUTLET_ALIASES if not a.isascii())}),
+                            key=len, reverse=True))
+    return re.compile(
+        rf"^[【\[（(《]?\s*(?:据|據)?(?P<outlet>{known}|[\u4e00-\u9fffA-Za-z+]{{1,6}}?(?:网|網|报|報|社|台|臺|新闻|新聞))"
+        r"\s*(?:(?:记者|記者)\s*(?P<inner>[\u4e00-\u9fff、]{2,12}?)\s*)?"
+        r"(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*(?P<date>(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?\s*"
+        r"(?P<kind>(?:电|電)(?![视視话話台子影力脑腦商器])|专讯|專訊|讯|訊|快讯|快訊|消息)\s*[】\]）)》]?\s*"
+        r"(?:[（(]\s*(?P<reporters>[^）)]{2,40})[）)])?"
+    )
+
+
 _BRACKET_OUTLET = re.compile(
     r"^[\[【〔]\s*(?P<name>[^\]】〕\s]{2,16}?)\s*(?:报道|報導|消息|综合报道|綜合報導)?\s*[\]】〕]"
 )
@@ -127,7 +138,7 @@ class _Labelled:
 
 def labelled_fields(line: str) -> list[tuple[str, str, str]]:
     """(label, field, value) for each label on a line: "作者:X 发布时间:2021-10-19 13:32" -> two fields."""
-    marks = list(_LABEL.finditer(line))
+    marks = list(_label_pattern().finditer(line))
     out = []
     for position, mark in enumerate(marks):
         label = mark.group("label") or mark.group("dlabel")
@@ -148,7 +159,7 @@ def _read_labels(line: str, into: _Labelled) -> str | None:
     fields = labelled_fields(line)
     if not fields:
         return None
-    opening = line[:_LABEL.search(line).start()].strip(_FIELD_SEPARATORS)  # type: ignore[union-attr]
+    opening = line[:_label_pattern().search(line).start()].strip(_FIELD_SEPARATORS)  # type: ignore[union-attr]
     if len(opening) > 2:
         stamp = _timestamp(opening)
         if stamp is None or stamp[1]:
@@ -194,7 +205,7 @@ def dateline(paragraph: str) -> Dateline | None:
     head = paragraph[:80]
     if any("\uff10" <= ch <= "\uff19" for ch in head):
         head = head.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    match = _DATELINE.match(head)
+    match = _dateline_pattern().match(head)
     if not match:
         tagged = _BRACKET_OUTLET.match(head)  # [Newtalk新聞] / 【环球网报道】
         outlet = outlet_from_name(tagged.group("name")) if tagged else None
@@ -271,7 +282,7 @@ def is_headline(line: str) -> bool:
     """Whether a line can be a page's headline (where the layout puts one)."""
     return 5 <= len(line) and not (is_sentence(line) or is_caption(line) or is_section_heading(line)
                                    or _is_furniture(line) or _FIELD_LINE.match(line) is not None
-                                   or _LABEL.match(line) is not None)
+                                   or _label_pattern().match(line) is not None)
 
 
 def _timestamp(line: str) -> tuple[ParsedWhen, str] | None:
