@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from etl.extract.dates import find_labelled_when, find_when, parse_when
 from etl.extract.decode import detect_and_decode, normalise_text, trim_line_edges
@@ -24,8 +25,10 @@ from etl.extract.metadata import (
     read_notice,
 )
 from etl.extract.outlets import outlet_from_name, stated_outlet
-from etl.extract.page_header import PageHeader, read_page_header
 from etl.records import ExtractedDocument, NotADocument, SourceRef, StageError
+
+if TYPE_CHECKING:
+    from etl.extract.page_header import PageHeader
 
 _SITE_SUFFIX = re.compile(r"\s*(?:[-|｜_–—]\s*[^-|｜_–—]{1,40})$")
 
@@ -118,6 +121,8 @@ def _read_plain(text: str, fmt: str) -> Fields:
         read_bylines(found.body, found)
         return found
     else:
+        from etl.extract.page_header import read_page_header  # on first use: laws/ never needs its patterns
+
         found = Fields(body=text)
         _apply_page_header(found, read_page_header(text))
     found.body = trim_line_edges(found.body)
@@ -156,6 +161,8 @@ def _read_html_page(html: str) -> Fields:
     """A whole HTML page: meta tags first, then the page's own header lines, then <h1> or <title>."""
     page = html_to_text(html, whole_page=True)
     found = Fields(body=page.text, editor=page.editor)
+    from etl.extract.page_header import read_page_header
+
     header = read_page_header(page.page_text or page.text)
     meta = page.meta
     title = next((meta[key] for key in _META_TITLE if meta.get(key)), None) or page.title
