@@ -124,7 +124,8 @@ def _read_plain(text: str, fmt: str) -> Fields:
         from etl.extract.page_header import read_page_header  # on first use: laws/ never needs its patterns
 
         found = Fields(body=text)
-        _apply_page_header(found, read_page_header(text))
+        header = read_page_header(text)
+        _apply_page_header(found, header, site=header.masthead)
     found.body = trim_line_edges(found.body)
     return found
 
@@ -188,7 +189,7 @@ def _read_html_page(html: str) -> Fields:
         found.tags = [word for word in re.split(r"\s*[,，]\s*", keywords) if word]
     found.url = meta.get("og:url")
     _apply_inner_layout(found, page.text)
-    _apply_page_header(found, header, site=site)
+    _apply_page_header(found, header, site=site or header.masthead)
     return found
 
 

@@ -122,6 +122,7 @@ class PageHeader:
     when: ParsedWhen | None = None
     source: SourceRef | None = None  # the outlet or office a 来源 / 信息来源 line names
     byline_outlet: SourceRef | None = None  # the outlet of a dateline or byline (新华社…电, 聯合報 記者…)
+    masthead: SourceRef | None = None  # a known outlet alone on the first line: the site's name
     authors: list[str] = field(default_factory=list)
     editor: str | None = None
 
@@ -166,6 +167,11 @@ def _read_labels(line: str, into: _Labelled) -> str | None:
             return None  # a label inside a sentence
         into.dates.append((1, stamp[0]))  # a date first: "2024-03-01 20:23 来源: …"
     for label, kind, value in fields:
+        if kind not in ("date", "furniture") and value:
+            span = find_when_span(value)
+            if span:  # "来源:中国新闻网2023-05-23 16:21": the date ends the value and dates the page
+                into.dates.append((1, span[0]))
+                value = value[:span[1]].strip(_FIELD_SEPARATORS)
         if kind == "date":
             when = find_labelled_when(value) if value else None
             if when:
@@ -375,6 +381,8 @@ def read_page_header(text: str) -> PageHeader:
                 footer.dates.append((0, when))
             continue
         footer.pending_source = _SOURCE_AT_END.search(line) is not None  # "…。 来源:" + the outlet below
+    if lines and len(lines[0]) <= 12:
+        header.masthead = known_outlet(lines[0])
     header.title = _pick_title(lines, meta_at, lead_at, set(counters_at)) or next(iter(labelled.titles), None)
     header.when = _pick_when(labelled, stamps, footer)
     sources = labelled.sources or footer.sources

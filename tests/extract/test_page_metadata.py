@@ -279,3 +279,14 @@ def test_counters_between_headline_and_a_dated_dateline() -> None:
 
 def test_trailing_outlet_with_its_mobile_edition_word() -> None:
     assert extract_text(page(LEAD_TRAD + "（某某網手機版）")).source.name == "某某網"
+
+
+def test_date_written_into_the_source_value() -> None:
+    doc = extract_text(page("正在阅读:某地警方严厉打击医保诈骗", "首页> 地方频道> 社会 > 正文", "某地警方严厉打击医保诈骗",
+                            "来源:中国新闻网2023-05-23 16:21", LEAD))
+    assert (doc.source.name, doc.published_at, doc.title) == ("中新网", utc(2023, 5, 23, 8, 21), "某地警方严厉打击医保诈骗")
+
+
+def test_masthead_names_the_site_when_nothing_else_does() -> None:
+    doc = extract_text(page("人民网", "人民网>>社会·法治", "依法严惩医保骗保犯罪", "2025年08月06日08:38 | 222", "小字号", LEAD))
+    assert (doc.source.name, doc.title, doc.published_at) == ("人民网", "依法严惩医保骗保犯罪", utc(2025, 8, 6, 0, 38))
