@@ -111,6 +111,7 @@ _BREADCRUMB = re.compile(r"\s*(?:>|›|»|＞|→)\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Field lines of an event page ("主题: …", "地点: …"): not the page's headline.
 _FIELD_LINE = re.compile(r"^(?:主题|主題|题目|題目|地点|地點|主持人?|发布人|發布人|主办|主辦|承办|承辦|嘉宾|嘉賓|议程|議程)\s*[:：]")
+_SUBTITLE_MARKS = ("——", "—", "--", "－－")
 _SENTENCE_END = ("。", "；", ";", "：", ":", "，", ",", "、")
 
 
@@ -286,7 +287,7 @@ def is_sentence(line: str) -> bool:
 
 def is_headline(line: str) -> bool:
     """Whether a line can be a page's headline (where the layout puts one)."""
-    return 5 <= len(line) and not (is_sentence(line) or is_caption(line) or is_section_heading(line)
+    return 5 <= len(line) and not line.startswith(_SUBTITLE_MARKS) and not (is_sentence(line) or is_caption(line) or is_section_heading(line)
                                    or _is_furniture(line) or _FIELD_LINE.match(line) is not None
                                    or _label_pattern().match(line) is not None)
 
@@ -321,7 +322,7 @@ def read_page_header(text: str) -> PageHeader:
     for index, line in enumerate(lines[:HEADER_LINES]):
         if labelled.pending_source:
             labelled.pending_source = False
-            outlet = stated_outlet(line) if len(line) <= 20 else None
+            outlet = _outlet_below_label(line)
             if outlet:
                 labelled.sources.append(outlet)
                 meta_at.append(index)
@@ -365,7 +366,7 @@ def read_page_header(text: str) -> PageHeader:
     for line in lines[tail_start:]:
         if footer.pending_source:
             footer.pending_source = False
-            outlet = stated_outlet(line) if len(line) <= 20 else None
+            outlet = _outlet_below_label(line)
             if outlet:
                 footer.sources.append(outlet)
                 continue
@@ -390,6 +391,14 @@ def read_page_header(text: str) -> PageHeader:
     header.authors = list(dict.fromkeys([*labelled.authors, *header.authors, *footer.authors]))
     header.editor = labelled.editor or footer.editor
     return header
+
+
+def _outlet_below_label(line: str) -> SourceRef | None:
+    """The outlet on the line under a 来源 label that ends its line: only a name that reads like an outlet or
+    an office (新华社微博, 某市医疗保障局), since an empty label is as often followed by the headline or the text."""
+    if len(line) > 20 or _label_pattern().match(line):
+        return None
+    return outlet_from_name(line)
 
 
 def _pick_when(labelled: _Labelled, stamps: list[ParsedWhen], footer: _Labelled) -> ParsedWhen | None:
@@ -430,8 +439,8 @@ def _nearest_headline(lines: list[str], order: range, counters: set[int],
         if stop_at and index in stop_at:
             return None
         line = lines[index]
-        if index in counters:
-            continue
+        if index in counters or line.startswith(_SUBTITLE_MARKS):
+            continue  # a subtitle ("——从四个案例看…") sits between the headline and the date lines
         if is_headline(line):
             return line
         if not (_is_furniture(line) or is_caption(line)):

@@ -290,3 +290,14 @@ def test_date_written_into_the_source_value() -> None:
 def test_masthead_names_the_site_when_nothing_else_does() -> None:
     doc = extract_text(page("人民网", "人民网>>社会·法治", "依法严惩医保骗保犯罪", "2025年08月06日08:38 | 222", "小字号", LEAD))
     assert (doc.source.name, doc.title, doc.published_at) == ("人民网", "依法严惩医保骗保犯罪", utc(2025, 8, 6, 0, 38))
+
+
+def test_an_empty_source_label_does_not_take_the_next_line_unless_it_is_an_outlet() -> None:
+    doc = extract_text(page("信息来源：", "某市通报医保基金监管情况", "发布时间：2024-05-06", LEAD))
+    assert doc.source is None and doc.published_on == date(2024, 5, 6)
+    assert extract_text(page("某市通报医保基金监管情况", "信息来源：", "某市医疗保障局", LEAD)).source.name == "某市医疗保障局"
+
+
+def test_subtitle_between_headline_and_date_is_stepped_over() -> None:
+    doc = extract_text(page("以法之力维护医保基金安全", "——从四个案例看法院如何严惩骗保犯罪", "2025-08-31 08:12:13", LEAD))
+    assert doc.title == "以法之力维护医保基金安全"
