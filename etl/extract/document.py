@@ -170,7 +170,9 @@ def _read_html_page(html: str) -> Fields:
     stripped = (_SITE_SUFFIX.sub("", title) or title) if title else None
     if stripped and outlet_from_name(stripped):
         title = stripped = None  # a <title> that is only the site's name ("某某网") names no page
-    headline = page.h1 or header.title
+    # an <h1> that holds the site's logo ("某某网") is no headline
+    h1 = page.h1 if page.h1 and len(page.h1) >= 5 and not outlet_from_name(page.h1) else None
+    headline = h1 or header.title
     found.title = headline if headline and (not title or headline in title) else stripped
     for key in _META_DATE:
         if meta.get(key):

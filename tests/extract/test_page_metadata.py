@@ -301,3 +301,10 @@ def test_an_empty_source_label_does_not_take_the_next_line_unless_it_is_an_outle
 def test_subtitle_between_headline_and_date_is_stepped_over() -> None:
     doc = extract_text(page("以法之力维护医保基金安全", "——从四个案例看法院如何严惩骗保犯罪", "2025-08-31 08:12:13", LEAD))
     assert doc.title == "以法之力维护医保基金安全"
+
+
+def test_logo_in_an_h1_is_not_the_headline() -> None:
+    html = ("<html><head><title>某市追回医保基金1亿元_某某网</title></head><body><div id='logo'><h1>某某网</h1></div>"
+            f"<div><p>某市追回医保基金1亿元</p><p>2024-08-01 09:30 来源：某某日报</p><p>{LEAD}</p></div></body></html>")
+    doc = extract_text(html)
+    assert (doc.title, doc.source.name) == ("某市追回医保基金1亿元", "某某日报")
