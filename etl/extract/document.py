@@ -14,7 +14,7 @@ from etl.extract.formats import (
     is_law_header,
     split_front_matter,
 )
-from etl.extract.html_text import html_to_text
+from etl.extract.html_text import HtmlText, html_to_text
 from etl.extract.markdown_text import first_autolink, inline_links_to_text, markdown_to_text
 from etl.extract.metadata import (
     Fields,
@@ -160,20 +160,12 @@ _META_SITE = ("og:site_name", "sitename", "application-name")
 
 def _read_html_page(html: str) -> Fields:
     """A whole HTML page: meta tags first, then the page's own header lines, then <h1> or <title>."""
-    page = html_to_text(html, whole_page=True)
-    found = Fields(body=page.text, editor=page.editor)
     from etl.extract.page_header import read_page_header
 
+    page = html_to_text(html, whole_page=True)
     header = read_page_header(page.page_text or page.text)
     meta = page.meta
-    title = next((meta[key] for key in _META_TITLE if meta.get(key)), None) or page.title
-    stripped = (_SITE_SUFFIX.sub("", title) or title) if title else None
-    if stripped and outlet_from_name(stripped):
-        title = stripped = None  # a <title> that is only the site's name ("某某网") names no page
-    # an <h1> that holds the site's logo ("某某网") is no headline
-    h1 = page.h1 if page.h1 and len(page.h1) >= 5 and not outlet_from_name(page.h1) else None
-    headline = h1 or header.title
-    found.title = headline if headline and (not title or headline in title) else stripped
+    found = Fields(body=page.text, editor=page.editor, title=_html_title(page, header), url=meta.get("og:url"))
     for key in _META_DATE:
         if meta.get(key):
             found.when = parse_when(meta[key]) or find_labelled_when(meta[key])
@@ -181,18 +173,35 @@ def _read_html_page(html: str) -> Fields:
                 break
     if found.when is None and header.when is None and page.header_text:
         found.when = find_when(page.header_text)
-    found.source = next((outlet for key in _META_SOURCE if meta.get(key)
-                         for outlet in [stated_outlet(meta[key].removeprefix("来源：").removeprefix("来源:"))]
-                         if outlet), None)
-    site = next((outlet for key in _META_SITE if meta.get(key) for outlet in [stated_outlet(meta[key])] if outlet),
-                None)
+    found.source = _meta_outlet(meta, _META_SOURCE)
     keywords = meta.get("keywords")
     if keywords:
         found.tags = [word for word in re.split(r"\s*[,，]\s*", keywords) if word]
-    found.url = meta.get("og:url")
     _apply_inner_layout(found, page.text)
-    _apply_page_header(found, header, site=site or header.masthead)
+    _apply_page_header(found, header, site=_meta_outlet(meta, _META_SITE) or header.masthead)
     return found
+
+
+def _html_title(page: HtmlText, header: PageHeader) -> str | None:
+    """ArticleTitle / og:title / <title> without the site's suffix, or the headline when they contain it; a
+    <title> or an <h1> that is only the site's name ("某某网", a logo) names no page."""
+    title = next((page.meta[key] for key in _META_TITLE if page.meta.get(key)), None) or page.title
+    stripped = (_SITE_SUFFIX.sub("", title) or title) if title else None
+    if stripped and outlet_from_name(stripped):
+        title = stripped = None
+    h1 = page.h1 if page.h1 and len(page.h1) >= 5 and not outlet_from_name(page.h1) else None
+    headline = h1 or header.title
+    return headline if headline and (not title or headline in title) else stripped
+
+
+def _meta_outlet(meta: dict[str, str], keys: tuple[str, ...]) -> SourceRef | None:
+    """The outlet the first of these meta tags names ("来源：人民网－人民日报" -> 人民网)."""
+    for key in keys:
+        value = meta.get(key, "").removeprefix("来源：").removeprefix("来源:")
+        outlet = stated_outlet(value) if value else None
+        if outlet:
+            return outlet
+    return None
 
 
 def _apply_inner_layout(found: Fields, text: str) -> None:
