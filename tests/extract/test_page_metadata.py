@@ -39,8 +39,8 @@ def test_date_without_time_gives_only_the_day() -> None:
 
 
 def test_late_evening_beijing_time_keeps_its_day() -> None:
-    doc = extract_text(page("某地查处一批违规机构", "时间:2019-03-12 03:17:43来源:某某晚报", LEAD))
-    assert (doc.published_at, doc.published_on) == (utc(2019, 3, 11, 19, 17, 43), date(2019, 3, 12))
+    doc = extract_text(page("某地查处一批违规机构", "时间:2020-06-15 02:10:05来源:某某晚报", LEAD))
+    assert (doc.published_at, doc.published_on) == (utc(2020, 6, 14, 18, 10, 5), date(2020, 6, 15))
     assert doc.source.name == "某某晚报"
 
 
@@ -54,9 +54,9 @@ def test_bare_timestamp_under_the_headline() -> None:
     ("發佈時間：2024年05月06日 14:40", utc(2024, 5, 6, 6, 40)),
     ("發布日期：２０２４－０５－０６　１４：４０", utc(2024, 5, 6, 6, 40)),
     ("发布时间：2025年10月28日下午3:30", utc(2025, 10, 28, 7, 30)),
-    ("25/09/2025 14:30", utc(2025, 9, 25, 6, 30)),
-    ("某某新聞/ 2016.02.16 09:00", utc(2016, 2, 16, 1, 0)),
-    ("发表于 2021-12-15 09:20:41 | 显示全部楼层", utc(2021, 12, 15, 1, 20, 41)),
+    ("05/11/2024 09:45", utc(2024, 11, 5, 1, 45)),
+    ("某某新聞/ 2017.05.03 09:00", utc(2017, 5, 3, 1, 0)),
+    ("发表于 2022-06-01 07:05:09 | 显示全部楼层", utc(2022, 5, 31, 23, 5, 9)),
 ])
 def test_date_line_forms(line: str, expected: datetime) -> None:
     assert extract_text(page("某地醫保局通報欺詐騙保案件", line, LEAD_TRAD)).published_at == expected
@@ -68,8 +68,8 @@ def test_taiwan_calendar_in_a_labelled_date() -> None:
 
 
 def test_undated_label_line_borrows_the_time_of_the_same_day() -> None:
-    doc = extract_text(page("date 2025-09-25  會員", "25/09/2025 14:30", "某局展開「百日行動」打擊倒賣回流藥", LEAD_TRAD))
-    assert doc.published_at == utc(2025, 9, 25, 6, 30)
+    doc = extract_text(page("date 2024-11-05  會員", "05/11/2024 09:45", "某局啟動專項行動整治倒賣藥品", LEAD_TRAD))
+    assert doc.published_at == utc(2024, 11, 5, 1, 45)
 
 
 def test_date_at_the_bottom_of_a_government_page() -> None:
@@ -90,22 +90,22 @@ def test_a_headline_with_a_date_in_it_is_not_a_date_line() -> None:
 # ---------------------------------------------------------------- outlets
 
 def test_feed_code_is_not_an_outlet() -> None:
-    doc = extract_text(page("某市警方打掉一个骗保团伙", "发布时间：2024-11-30 12:30:22 来源: sp20241130", LEAD))
-    assert doc.source is None and doc.published_at == utc(2024, 11, 30, 4, 30, 22)
+    doc = extract_text(page("某市警方打掉一个骗保团伙", "发布时间：2023-09-14 16:45:10 来源: sp20230914", LEAD))
+    assert doc.source is None and doc.published_at == utc(2023, 9, 14, 8, 45, 10)
 
 
 def test_generic_source_words_name_no_outlet_but_the_line_below_does() -> None:
-    doc = extract_text(page("某区捣毁一医保诈骗团伙", "2024-06-27 来源:互联网", "某某公安报", LEAD))
+    doc = extract_text(page("某区捣毁一医保诈骗团伙", "2023-04-18 来源:互联网", "某某公安报", LEAD))
     assert doc.source.name == "某某公安报"
 
 
 def test_source_value_on_the_next_line_and_its_channel_dropped() -> None:
-    doc = extract_text(page("某部门派工作组督办骗保事件", "作者:张明 发布时间:2021-10-19 13:32:26", LEAD + " 来源:", "新华社微博"))
+    doc = extract_text(page("某部门派工作组督办骗保事件", "作者:张明 发布时间:2022-11-02 09:12:45", LEAD + " 来源:", "新华社微博"))
     assert doc.source.name == "新华社" and doc.authors == ("张明",)
 
 
 def test_client_app_suffix_is_not_part_of_the_outlet() -> None:
-    assert extract_text(page("起底医保诈骗流水线", "0", "分享至", "来源:央视新闻客户端", LEAD)).source.name == "央视新闻"
+    assert extract_text(page("某地医保诈骗案件调查", "0", "分享至", "来源:央视新闻客户端", LEAD)).source.name == "央视新闻"
 
 
 @pytest.mark.parametrize(("lead", "outlet", "authors"), [
@@ -122,12 +122,12 @@ def test_dateline_names_the_outlet(lead: str, outlet: str, authors: tuple[str, .
 
 
 def test_byline_outlet_and_reporter() -> None:
-    doc = extract_text(page("某地嚴打醫保詐騙 去年追繳逾十億", "本文共935字", "某某報 記者陳大文/即時報導", LEAD_TRAD))
+    doc = extract_text(page("某地嚴打醫保詐騙 去年追繳逾十億", "本文共1200字", "某某報 記者陳大文/即時報導", LEAD_TRAD))
     assert (doc.source.name, doc.authors) == ("某某報", ("陳大文",))
 
 
 def test_credit_in_brackets_without_a_colon() -> None:
-    doc = extract_text(page("某市打掉一个特大医保诈骗团伙", "2025-12-31 18:10:07", "本文转自【新华社】", LEAD))
+    doc = extract_text(page("某市打掉一个特大医保诈骗团伙", "2024-12-30 18:05:01", "本文转自【新华社】", LEAD))
     assert doc.source.name == "新华社" and doc.title == "某市打掉一个特大医保诈骗团伙"
 
 
@@ -138,7 +138,7 @@ def test_source_line_at_the_end(last: str) -> None:
 
 
 def test_stated_source_with_a_different_wire_dateline() -> None:
-    doc = extract_text(page("某某案件宣判", "2024-03-01 20:23:35 来源：某某日报", "新华社北京3月1日电 " + LEAD))
+    doc = extract_text(page("某某案件宣判", "2023-05-10 21:40:12 来源：某某日报", "新华社北京3月1日电 " + LEAD))
     assert (doc.source.name, doc.original_source.name) == ("某某日报", "新华社")
 
 
@@ -167,8 +167,8 @@ def test_headline_over_the_lead_after_the_site_furniture() -> None:
 
 
 def test_headline_below_the_date_lines() -> None:
-    doc = extract_text(page("2025-09-25 14:30", "《要聞》醫保局展開「百日行動」，打擊倒賣醫保回流藥", LEAD_TRAD))
-    assert doc.title == "《要聞》醫保局展開「百日行動」，打擊倒賣醫保回流藥"
+    doc = extract_text(page("2024-11-05 09:45", "《要聞》某局啟動專項行動，整治倒賣藥品", LEAD_TRAD))
+    assert doc.title == "《要聞》某局啟動專項行動，整治倒賣藥品"
 
 
 def test_event_field_lines_are_not_headlines() -> None:
@@ -177,7 +177,7 @@ def test_event_field_lines_are_not_headlines() -> None:
 
 
 def test_original_title_line_when_the_page_prints_no_headline() -> None:
-    doc = extract_text(page("2024-03-01 20:23:35", "原标题:某地去年追回医保基金3亿元", LEAD))
+    doc = extract_text(page("2023-05-10 21:40:12", "原标题:某地去年追回医保基金3亿元", LEAD))
     assert doc.title == "某地去年追回医保基金3亿元"
 
 
@@ -186,8 +186,8 @@ def test_original_title_line_when_the_page_prints_no_headline() -> None:
     ("图为检查现场", True, False, False),
     ("三、下一步工作安排", False, True, False),
     ("第二章 监督管理", False, True, False),
-    ("国家医保局：去年追回医保基金275亿元", False, False, True),
-    ("從30公里外拉老人「看病」？起底醫保詐騙流水線", False, False, True),
+    ("某省医保局：去年追回医保基金2.7亿元", False, False, True),
+    ("誰在替老人「看病」？某地醫保詐騙調查", False, False, True),
 ])
 def test_line_kinds(line: str, caption: bool, heading: bool, headline: bool) -> None:
     assert (is_caption(line), is_section_heading(line), is_headline(line)) == (caption, heading, headline)
@@ -232,19 +232,19 @@ def test_simple_html_save_reads_the_lines_of_its_paragraphs() -> None:
 
 
 def test_date_opening_a_source_line() -> None:
-    doc = extract_text(page("某区捣毁一医保诈骗团伙", "2021-10-08 19:30:28 来源:某某经济网", "打印 放大 缩小", LEAD))
-    assert (doc.published_at, doc.source.name) == (utc(2021, 10, 8, 11, 30, 28), "某某经济网")
+    doc = extract_text(page("某区捣毁一医保诈骗团伙", "2022-03-04 20:15:30 来源:某某经济网", "打印 放大 缩小", LEAD))
+    assert (doc.published_at, doc.source.name) == (utc(2022, 3, 4, 12, 15, 30), "某某经济网")
 
 
 def test_print_citation_at_the_end_gives_paper_and_day() -> None:
     doc = extract_text(page("主页 > 实时新闻 >", "前三季度某地追回医保资金16亿元",
-                            "本报北京10月27日电（记者王某）" + LEAD, "《 某某日报 》（ 2024年10月28日 12 版）"))
-    assert (doc.source.name, doc.published_on, doc.published_at) == ("某某日报", date(2024, 10, 28), None)
+                            "本报北京10月27日电（记者王某）" + LEAD, "《 某某日报 》（ 2023年9月12日 5 版）"))
+    assert (doc.source.name, doc.published_on, doc.published_at) == ("某某日报", date(2023, 9, 12), None)
     assert doc.title == "前三季度某地追回医保资金16亿元"
 
 
 def test_site_word_after_an_office_is_dropped() -> None:
-    doc = extract_text(page("一季度某项指标同比增长6.8%", "2018年04月17日 10:02 某某统计局网站", LEAD))
+    doc = extract_text(page("一季度某项指标同比增长6.8%", "2019年07月15日 10:00 某某统计局网站", LEAD))
     assert doc.source.name == "某某统计局" and doc.source.kind == "government"
 
 
@@ -271,10 +271,10 @@ def test_notice_saved_as_html_keeps_its_number_issuer_and_signature_date() -> No
 
 
 def test_counters_between_headline_and_a_dated_dateline() -> None:
-    doc = extract_text(page("site logo: www.example.org", "某地衛生所人員涉盜刷健保卡 2年詐領500萬", "人氣: 15", "【字號】",
+    doc = extract_text(page("site logo: www.example.org", "某縣診所被指盜刷健保卡 兩年多領300萬", "人氣: 15", "【字號】",
                             "標籤: tags:", "【某某時報2011年09月14日訊】(某某時報記者王某某台北報導)" + LEAD_TRAD))
     assert (doc.title, doc.source.name, doc.published_on) == (
-        "某地衛生所人員涉盜刷健保卡 2年詐領500萬", "某某時報", date(2011, 9, 14))
+        "某縣診所被指盜刷健保卡 兩年多領300萬", "某某時報", date(2011, 9, 14))
 
 
 def test_trailing_outlet_with_its_mobile_edition_word() -> None:
@@ -282,14 +282,14 @@ def test_trailing_outlet_with_its_mobile_edition_word() -> None:
 
 
 def test_date_written_into_the_source_value() -> None:
-    doc = extract_text(page("正在阅读:某地警方严厉打击医保诈骗", "首页> 地方频道> 社会 > 正文", "某地警方严厉打击医保诈骗",
-                            "来源:中国新闻网2023-05-23 16:21", LEAD))
-    assert (doc.source.name, doc.published_at, doc.title) == ("中新网", utc(2023, 5, 23, 8, 21), "某地警方严厉打击医保诈骗")
+    doc = extract_text(page("正在阅读:某地警方通报医保诈骗案", "首页> 地方频道> 社会 > 正文", "某地警方通报医保诈骗案",
+                            "来源:中国新闻网2022-08-09 15:30", LEAD))
+    assert (doc.source.name, doc.published_at, doc.title) == ("中新网", utc(2022, 8, 9, 7, 30), "某地警方通报医保诈骗案")
 
 
 def test_masthead_names_the_site_when_nothing_else_does() -> None:
-    doc = extract_text(page("人民网", "人民网>>社会·法治", "依法严惩医保骗保犯罪", "2025年08月06日08:38 | 222", "小字号", LEAD))
-    assert (doc.source.name, doc.title, doc.published_at) == ("人民网", "依法严惩医保骗保犯罪", utc(2025, 8, 6, 0, 38))
+    doc = extract_text(page("人民网", "人民网>>社会·法治", "某地通报骗保案件查处情况", "2024年03月12日09:15 | 135", "小字号", LEAD))
+    assert (doc.source.name, doc.title, doc.published_at) == ("人民网", "某地通报骗保案件查处情况", utc(2024, 3, 12, 1, 15))
 
 
 def test_an_empty_source_label_does_not_take_the_next_line_unless_it_is_an_outlet() -> None:
@@ -299,8 +299,8 @@ def test_an_empty_source_label_does_not_take_the_next_line_unless_it_is_an_outle
 
 
 def test_subtitle_between_headline_and_date_is_stepped_over() -> None:
-    doc = extract_text(page("以法之力维护医保基金安全", "——从四个案例看法院如何严惩骗保犯罪", "2025-08-31 08:12:13", LEAD))
-    assert doc.title == "以法之力维护医保基金安全"
+    doc = extract_text(page("某省守护医保基金安全", "——从三起案件看骗保的新手法", "2024-07-22 07:30:00", LEAD))
+    assert doc.title == "某省守护医保基金安全"
 
 
 def test_logo_in_an_h1_is_not_the_headline() -> None:
