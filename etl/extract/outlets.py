@@ -42,7 +42,7 @@ _GOVERNMENT_SUFFIX = re.compile(
 # What a 来源 value adds to the outlet's name: the channel it came through (央视新闻客户端, 新华社微博).
 _CHANNEL_SUFFIX = re.compile(
     r"(?:官方)?(?:客户端|客戶端|APP|App|app|微博|微信公众号|微信公眾號|公众号|公眾號|微信|官微|抖音号|视频号|視頻號|"
-    r"网站|網站|官网|官網|门户网站|門戶網站|手机版|手機版|移动版|移動版|电脑版|電腦版)$"
+    r"网站|網站|官网|官網|门户网站|門戶網站|手机版|手機版|移动版|移動版|电脑版|電腦版|报道|報道|報導)$"
 )
 # 来源 values that name no outlet: the site itself, "the web", "compiled".
 _NOT_AN_OUTLET = frozenset({

@@ -308,3 +308,7 @@ def test_logo_in_an_h1_is_not_the_headline() -> None:
             f"<div><p>某市追回医保基金1亿元</p><p>2024-08-01 09:30 来源：某某日报</p><p>{LEAD}</p></div></body></html>")
     doc = extract_text(html)
     assert (doc.title, doc.source.name) == ("某市追回医保基金1亿元", "某某日报")
+
+
+def test_trailing_report_credit_names_the_paper() -> None:
+    assert extract_text(page(LEAD_TRAD + "（某某日報報道）")).source.name == "某某日報"
