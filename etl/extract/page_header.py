@@ -169,7 +169,7 @@ def _read_labels(line: str, into: _Labelled) -> str | None:
             return None  # a label inside a sentence
         into.dates.append((1, stamp[0]))  # a date first: "2024-03-01 20:23 来源: …"
     for label, kind, value in fields:
-        if kind not in ("date", "furniture") and value:
+        if kind in ("source", "author", "editor") and value:
             span = find_when_span(value)
             if span:  # "来源:中国新闻网2023-05-23 16:21": the date ends the value and dates the page
                 into.dates.append((1, span[0]))
