@@ -32,10 +32,21 @@ _ISO_LIKE = re.compile(
     re.X,
 )
 _CHINESE = re.compile(
-    r"""(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]
-    (?:\s*(?:上午|下午|晚上|凌晨)?\s*(?P<H>\d{1,2})\s*[:：时点]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?)?""",
+    r"""(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]
+    (?:\s*[（(][一二三四五六日天][)）]|\s*(?:星期|週|周|礼拜|禮拜)[一二三四五六日天])?  # weekday: (日), 星期三
+    (?:\s*(?P<ampm>上午|下午|晚上|凌晨|中午|早上|晚間|晚间)?\s*(?P<H>\d{1,2})\s*[:：时時点點]\s*(?P<M>\d{1,2})
+    (?:\s*[:：分]\s*(?P<S>\d{1,2}))?)?""",
     re.X,
 )
+# 25/09/2025 14:30 (Hong Kong, Macau: day first; a first number over 12 only fits a month second).
+_DAY_FIRST = re.compile(
+    r"(?<!\d)(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})(?!\d)"
+    r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+# Taiwan's official calendar in a labelled value: 民國114年3月5日, 114-03-05, 114/03/05 (year + 1911).
+_ROC = re.compile(r"^\s*(?:民國|民国)?\s*(?P<y>\d{2,3})\s*[年/.-]\s*(?P<m>\d{1,2})\s*[月/.-]\s*(?P<d>\d{1,2})(?!\d)")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９：／－．", "0123456789:/-.")
+_AFTERNOON = frozenset({"下午", "晚上", "晚間", "晚间"})
 # A date inside running text, e.g. "发布时间:2025-10-28 11:06" or "2018年11月23日".
 _NUMERIC_IN_TEXT = re.compile(
     r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"
@@ -68,8 +79,11 @@ def _from_parts(parts: dict[str, str | None], tz: timezone | None) -> ParsedWhen
         return None
     if parts.get("H") is None:
         return ParsedWhen(None, None, day)
+    hour = int(parts["H"] or 0)
+    if hour < 12 and (parts.get("ampm") in _AFTERNOON or (parts.get("ampm") == "中午" and hour < 6)):
+        hour += 12
     try:
-        local = datetime(day.year, day.month, day.day, int(parts["H"] or 0), int(parts["M"] or 0),
+        local = datetime(day.year, day.month, day.day, hour, int(parts["M"] or 0),
                          int(parts.get("S") or 0), tzinfo=tz or BEIJING)
     except ValueError:
         return ParsedWhen(None, None, day)
@@ -116,12 +130,34 @@ def parse_when(value: object) -> ParsedWhen | None:
 
 def find_when(text: str) -> ParsedWhen | None:
     """The first date (with its time, if any) written anywhere inside a line of text."""
-    for pattern in (_CHINESE, _NUMERIC_IN_TEXT):
+    found = find_when_span(text)
+    return found[0] if found else None
+
+
+def find_when_span(text: str) -> tuple[ParsedWhen, int, int] | None:
+    """The first date in a line and where it is written (start, end), full-width digits read as digits."""
+    if any("\uff0f" <= ch <= "\uff1a" for ch in text):
+        text = text.translate(_FULL_WIDTH)  # same length, so the span fits the text as given
+    for pattern in (_CHINESE, _NUMERIC_IN_TEXT, _DAY_FIRST):
         match = pattern.search(text)
         if match:
-            found = _from_parts(match.groupdict(), None)
+            parts = match.groupdict()
+            if pattern is _DAY_FIRST and int(parts["m"]) > 12 >= int(parts["d"]):
+                parts["d"], parts["m"] = parts["m"], parts["d"]  # 09/25/2025: month first after all
+            found = _from_parts(parts, None)
             if found:
-                return found
+                return found, match.start(), match.end()
+    return None
+
+
+def find_labelled_when(value: str) -> ParsedWhen | None:
+    """The date after a 发布时间 / 發佈日期 label: any form find_when reads, or a Taiwan (民國) date."""
+    found = find_when(value)
+    if found:
+        return found
+    match = _ROC.match(value.translate(_FULL_WIDTH))
+    if match and 0 < int(match.group("y")) < 200:
+        return _from_parts({**match.groupdict(), "y": str(int(match.group("y")) + 1911)}, None)
     return None
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from etl.extract.dates import find_when, parse_when
+from etl.extract.dates import find_labelled_when, find_when, parse_when
 from etl.extract.decode import detect_and_decode, normalise_text, trim_line_edges
 from etl.extract.formats import (
     body_is_html,
@@ -13,7 +14,7 @@ from etl.extract.formats import (
     is_law_header,
     split_front_matter,
 )
-from etl.extract.html_text import html_to_text
+from etl.extract.html_text import HtmlText, html_to_text
 from etl.extract.markdown_text import first_autolink, inline_links_to_text, markdown_to_text
 from etl.extract.metadata import (
     Fields,
@@ -23,7 +24,11 @@ from etl.extract.metadata import (
     read_law,
     read_notice,
 )
-from etl.records import ExtractedDocument, NotADocument, StageError
+from etl.extract.outlets import outlet_from_name, stated_outlet
+from etl.records import ExtractedDocument, NotADocument, SourceRef, StageError
+
+if TYPE_CHECKING:
+    from etl.extract.page_header import PageHeader
 
 _SITE_SUFFIX = re.compile(r"\s*(?:[-|｜_–—]\s*[^-|｜_–—]{1,40})$")
 
@@ -116,43 +121,103 @@ def _read_plain(text: str, fmt: str) -> Fields:
         read_bylines(found.body, found)
         return found
     else:
-        found = Fields()
-        lines = [line for line in text.split("\n") if line.strip()]
-        if lines and len(lines[0]) <= 80:
-            found.title = lines[0].strip()
-        for line in lines[1:4]:
-            found.when = find_when(line) if len(line) <= 60 else None
-            if found.when:
-                break
-        found.body = text
-        read_bylines(found.body, found)
+        from etl.extract.page_header import read_page_header  # on first use: laws/ never needs its patterns
+
+        found = Fields(body=text)
+        header = read_page_header(text)
+        _apply_page_header(found, header, site=header.masthead)
     found.body = trim_line_edges(found.body)
     return found
 
 
+def _apply_page_header(found: Fields, header: PageHeader, *, site: SourceRef | None = None) -> None:
+    """Fill what a page's own lines state; the outlet named in them (来源, a dateline) is the source.
+
+    A wire or paper credited in a dateline or byline is the original source when the page names another
+    outlet as its source; a page naming only its site (og:site_name) takes the site last.
+    """
+    found.title = found.title or header.title
+    found.when = found.when or header.when
+    found.source = found.source or header.source
+    found.authors = list(dict.fromkeys([*found.authors, *header.authors]))
+    found.editor = found.editor or header.editor
+    read_bylines(found.body, found)
+    credited = found.original_source or header.byline_outlet
+    if found.source is None:
+        found.source, found.original_source = credited or site, None
+    elif found.original_source is None and credited and credited.name != found.source.name:
+        found.original_source = credited
+
+
+# Meta tags as sites emit them (names lower-cased): Chinese government CMSs (ArticleTitle, PubDate,
+# ContentSource, SiteName), Open Graph, article:*, Dublin Core and schema.org itemprops.
+_META_TITLE = ("articletitle", "og:title", "twitter:title")
+_META_DATE = ("article:published_time", "pubdate", "publishdate", "firstpublishedtime", "datepublished",
+              "dc.date", "dc.date.issued", "publish_time", "published_time", "apub:time", "date")
+_META_SOURCE = ("contentsource", "source", "article:source")
+_META_SITE = ("og:site_name", "sitename", "application-name")
+
+
 def _read_html_page(html: str) -> Fields:
-    """A whole HTML page: title from <h1> or <title>, date from meta tags or the article header."""
+    """A whole HTML page: meta tags first, then the page's own header lines, then <h1> or <title>."""
+    from etl.extract.page_header import read_page_header
+
     page = html_to_text(html, whole_page=True)
-    found = Fields(body=page.text, editor=page.editor)
-    title = page.meta.get("og:title") or page.title
-    if page.h1 and (not title or title.startswith(page.h1)):
-        title = page.h1
-    elif title:
-        title = _SITE_SUFFIX.sub("", title) or title
-    found.title = title
-    for key in ("article:published_time", "pubdate", "publishdate", "date", "dc.date", "publish_time"):
-        if page.meta.get(key):
-            found.when = parse_when(page.meta[key]) or find_when(page.meta[key])
+    header = read_page_header(page.page_text or page.text)
+    meta = page.meta
+    found = Fields(body=page.text, editor=page.editor, title=_html_title(page, header), url=meta.get("og:url"))
+    for key in _META_DATE:
+        if meta.get(key):
+            found.when = parse_when(meta[key]) or find_labelled_when(meta[key])
             if found.when:
                 break
-    if found.when is None and page.header_text:
+    if found.when is None and header.when is None and page.header_text:
         found.when = find_when(page.header_text)
-    keywords = page.meta.get("keywords")
+    found.source = _meta_outlet(meta, _META_SOURCE)
+    keywords = meta.get("keywords")
     if keywords:
         found.tags = [word for word in re.split(r"\s*[,，]\s*", keywords) if word]
-    found.url = page.meta.get("og:url")
-    read_bylines(found.body, found)
+    _apply_inner_layout(found, page.text)
+    _apply_page_header(found, header, site=_meta_outlet(meta, _META_SITE) or header.masthead)
     return found
+
+
+def _html_title(page: HtmlText, header: PageHeader) -> str | None:
+    """ArticleTitle / og:title / <title> without the site's suffix, or the headline when they contain it; a
+    <title> or an <h1> that is only the site's name ("某某网", a logo) names no page."""
+    title = next((page.meta[key] for key in _META_TITLE if page.meta.get(key)), None) or page.title
+    stripped = (_SITE_SUFFIX.sub("", title) or title) if title else None
+    if stripped and outlet_from_name(stripped):
+        title = stripped = None
+    h1 = page.h1 if page.h1 and len(page.h1) >= 5 and not outlet_from_name(page.h1) else None
+    headline = h1 or header.title
+    return headline if headline and (not title or headline in title) else stripped
+
+
+def _meta_outlet(meta: dict[str, str], keys: tuple[str, ...]) -> SourceRef | None:
+    """The outlet the first of these meta tags names ("来源：人民网－人民日报" -> 人民网)."""
+    for key in keys:
+        value = meta.get(key, "").removeprefix("来源：").removeprefix("来源:")
+        outlet = stated_outlet(value) if value else None
+        if outlet:
+            return outlet
+    return None
+
+
+def _apply_inner_layout(found: Fields, text: str) -> None:
+    """A notice or a disclosure page published as HTML: its 发文字号, issuers, signature date and header
+    fields, as the plain-text readers find them in the page's text."""
+    inner = detect_plain_format(text)
+    if inner not in ("gov_notice", "gov_disclosure"):
+        return
+    read = read_notice(text) if inner == "gov_notice" else read_disclosure(text)
+    found.when = found.when or read.when
+    found.source = found.source or read.source
+    found.doc_number = found.doc_number or read.doc_number
+    found.index_number = found.index_number or read.index_number
+    found.issuers = found.issuers or read.issuers
+    found.publisher_agency = found.publisher_agency or read.publisher_agency
+    found.cc = found.cc or read.cc
 
 
 def _to_record(found: Fields, fmt: str, encoding: str) -> ExtractedDocument:

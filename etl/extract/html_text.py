@@ -28,6 +28,8 @@ _BLOCK_TAGS = frozenset({
     "figure", "figcaption", "center", "address", "hr",
 })
 _CELL_TAGS = frozenset({"td", "th"})
+# Blocks that hold paragraphs (a paragraph itself is never taken for the whole article).
+_CONTAINER_TAGS = frozenset({"div", "section", "article", "main", "td", "table", "tbody", "center"})
 # class/id words of page furniture: QR and app promotion, share bars, navigation, comments, ads.
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:appendqr\w*|qr\w*|share\w*|social|app-?promo\w*|download\w*|comments?|breadcrumbs?|"
@@ -50,6 +52,7 @@ class HtmlText:
     h1: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
     header_text: str = ""  # text of the article header (dates, categories) before it was dropped
+    page_text: str = ""  # text of the whole body, when `text` is only the block found by its text density
 
 
 def strip_ad_comments(html: str) -> str:
@@ -149,14 +152,61 @@ def _page_meta(root: etree._Element) -> dict[str, str]:
     return meta
 
 
-def _pick_content(root: etree._Element) -> etree._Element:
-    """The article itself when the page marks it (``<article>``, role=main, #content), else ``<body>``."""
+def _pick_content(root: etree._Element) -> tuple[etree._Element, bool]:
+    """(the article, whether only its text density found it): the element the page marks (``<article>``,
+    role=main, #content), else the block that holds most of the page's text, else ``<body>``."""
     for xpath in ("//article", "//*[@role='main']", "//main", "//*[@id='artibody']", "//*[@id='content']"):
         found = root.xpath(xpath)
         if found:
-            return max(found, key=lambda element: len(element.text_content()))
+            return max(found, key=lambda element: len(element.text_content())), False
     body = root.find("body")
-    return body if body is not None else root
+    body = body if body is not None else root
+    dense = densest_block(body)
+    return (dense, True) if dense is not None else (body, False)
+
+
+DENSE_SHARE = 0.7  # the article block holds at least this share of the page's text outside links
+
+
+def densest_block(body: etree._Element) -> etree._Element | None:
+    """The deepest block holding DENSE_SHARE of the text that is not link text (menus, related-link columns
+    and footers are mostly links or short), or None when no block but the body does.
+
+    One pass in document order and one back, so a deeply nested page costs no recursion."""
+    order: list[etree._Element] = []
+    in_link: dict[etree._Element, bool] = {}
+    own: dict[etree._Element, int] = {}
+    for element in body.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        parent = element.getparent()
+        linked = tag == "a" or in_link.get(parent, False)
+        in_link[element] = linked
+        order.append(element)
+        dropped = not tag or tag in _DROP_TAGS
+        own[element] = 0 if dropped or linked else len((element.text or "").strip())
+        if parent is not None and element.tail and not in_link.get(parent, False):
+            own[parent] = own.get(parent, 0) + len(element.tail.strip())
+    total: dict[etree._Element, int] = {}
+    for element in reversed(order):
+        total[element] = total.get(element, 0) + own.get(element, 0)
+        parent = element.getparent()
+        if parent is not None and element is not body:
+            skip = not isinstance(element.tag, str) or element.tag in _DROP_TAGS or _is_furniture(element)
+            total[parent] = total.get(parent, 0) + (0 if skip else total[element])
+    page = total.get(body, 0)
+    if page == 0:
+        return None
+    best: etree._Element | None = None
+    for element in order[1:]:  # document order: a later qualifying block is inside an earlier one or beside it
+        if element.tag in _CONTAINER_TAGS and total.get(element, 0) >= DENSE_SHARE * page:
+            best = element
+    # A paragraph written as its own block beside the one found is article text too: climb to their parent.
+    while best is not None and best.getparent() is not None and best.getparent() is not body:
+        siblings = [child for child in best.getparent() if child is not best and total.get(child, 0) >= 30]
+        if not any("。" in child.text_content() for child in siblings if not _is_furniture(child)):
+            break
+        best = best.getparent()
+    return best
 
 
 def html_to_text(html: str, *, whole_page: bool = False) -> HtmlText:
@@ -175,7 +225,12 @@ def html_to_text(html: str, *, whole_page: bool = False) -> HtmlText:
         title_element = root.find(".//title")
         if title_element is not None and title_element.text:
             result.title = _SPACE_RUN.sub(" ", title_element.text).strip() or None
-        content = _pick_content(root)
+        content, by_density = _pick_content(root)
+        if by_density:
+            outside = _Walker()  # the headline and date lines often sit beside the article block
+            body = root.find("body")
+            outside.walk(body if body is not None else root)
+            result.page_text = _clean_lines("".join(outside.pieces), outside)
         h1 = content.find(".//h1")
         if h1 is None:
             h1 = root.find(".//h1")

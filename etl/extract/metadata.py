@@ -129,11 +129,6 @@ def publisher_from_labels(authors: list[str], categories: list[str], tags: list[
 
 # ---------------------------------------------------------------- bylines inside news text
 
-# 新华社北京12月8日电（记者沐铁城、彭韵佳）
-_WIRE_DATELINE = re.compile(
-    r"^(?:[【\[]\s*)?(?P<outlet>[\u4e00-\u9fff]{2,6}?(?:社|网|台|报))\s*(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*"
-    r"(?:\d{1,2}月\d{1,2}日)?\s*(?:电|讯)\s*(?:[】\]]\s*)?(?:[（(](?:记者|通讯员)?\s*(?P<reporters>[^）)]{2,40})[）)])?"
-)
 # 《中国经营报》记者 … / 据《经济日报》报道
 _PAPER_BYLINE = re.compile(r"^(?:据|来自)?《(?P<outlet>[^》]{2,20})》(?:记者|报道|消息|讯|日前|近日)")
 _SOURCE_LINE = re.compile(
@@ -142,11 +137,12 @@ _SOURCE_LINE = re.compile(
 )
 _ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]\s*(?P<title>.+?)(?:\s+(?:来源|作者)\s*[:：]\s*(?P<name>\S{2,24}))?$")
 _TRAILING_OUTLET = re.compile(r"[（(](?P<name>[\u4e00-\u9fffA-Za-z]{2,12})[)）]\s*$")
-_REPORTER_SPLIT = re.compile(r"\s*[、，,\s]\s*")
 
 
 def read_bylines(body: str, found: Fields) -> None:
     """Original outlet, dateline place and reporters from the first and last paragraphs of a news text."""
+    from etl.extract.page_header import dateline  # on first use: laws/ never needs its patterns
+
     paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
     if not paragraphs:
         return
@@ -155,17 +151,12 @@ def read_bylines(body: str, found: Fields) -> None:
         match = _ORIGINAL_TITLE.match(paragraph)
         if match and match.group("name"):
             original = original or outlet_from_name(match.group("name"))
-        match = _WIRE_DATELINE.match(paragraph)
-        if match and (match.group("place") or match.group("reporters") or "电" in paragraph[:20]):
-            outlet = outlet_from_name(match.group("outlet"))
-            if outlet:
-                original = original or outlet
-                found.dateline = found.dateline or match.group("place")
-                reporters = (match.group("reporters") or "").removeprefix("记者").strip()
-                if reporters:
-                    names = [name.removeprefix("记者") for name in _REPORTER_SPLIT.split(reporters) if name]
-                    found.authors = list(dict.fromkeys([*found.authors, *names]))
-                break
+        lead = dateline(paragraph)
+        if lead:
+            original = original or lead.outlet
+            found.dateline = found.dateline or lead.place
+            found.authors = list(dict.fromkeys([*found.authors, *lead.reporters]))
+            break
         match = _PAPER_BYLINE.match(paragraph)
         if match:
             original = original or outlet_from_name(match.group("outlet")) or SourceRef(match.group("outlet"), "media")
@@ -221,9 +212,33 @@ def signature_date(line: str) -> date | None:
 
 
 def _government_names(line: str) -> list[str]:
-    """Names of bodies on a header line ("云阳县医疗保障局 云阳县公安局"), [] when it is not such a line."""
+    """Names of bodies on a header line ("云阳县医疗保障局 云阳县公安局", a red-head "辽宁省医疗保障局文件"),
+    [] when it is not such a line."""
+    line = _LINE_NOISE.sub("", line)
+    if line.endswith("文件") and len(line) > 4:
+        line = line[:-2]
     names = [part for part in re.split(r"[\s、，,]+", line) if part]
     return names if names and all(GOVERNMENT_BODY.match(name) for name in names) else []
+
+
+# What mirrors leave at the end of a signature line: "辽宁省医疗保障局 ???????", "2022年2月7日????".
+_LINE_NOISE = re.compile(r"[^\u4e00-\u9fff\d〇○）)]+$")
+
+
+def _signature_day(lines: list[str]) -> date | None:
+    """The date under the first signature (a body's name, then a date alone), else a date alone among the
+    last lines: a notice followed by its attachments is signed above them."""
+    lines = [_LINE_NOISE.sub("", line.strip()) for line in lines if line.strip()]
+    for index in range(1, len(lines)):
+        if _government_names(lines[index - 1]):
+            day = signature_date(lines[index])
+            if day:
+                return day
+    for line in reversed(lines[-8:]):
+        day = signature_date(line)
+        if day:
+            return day
+    return None
 
 
 def read_notice(text: str) -> Fields:
@@ -281,11 +296,9 @@ def read_notice(text: str) -> Fields:
         body_start = header_end
     body_lines = lines[body_start:]
     found.cc = _cc_names(body_lines)
-    for line in reversed([line for line in body_lines if line.strip()][-8:]):
-        day = signature_date(line)
-        if day:
-            found.when = ParsedWhen(None, None, day)
-            break
+    day = _signature_day(body_lines)
+    if day:
+        found.when = ParsedWhen(None, None, day)
     if found.issuers:
         found.source = SourceRef(found.issuers[0], "government")
     found.body = "\n".join(body_lines)

@@ -1,89 +1,56 @@
-"""Known outlets: the slugs, tags and short forms sites use for them -> the name the outlet calls itself.
+"""Outlets: the slugs, tags and short forms sites use for them -> the name the outlet calls itself.
 
-A data table, so a new site is one line here. Kinds: media (newspapers, portals, finance sites), wire
-(news agencies whose copy others republish), government.
+The known outlets are a data table (``data/outlets.csv``: name, kind, ``|``-separated aliases), so a new
+site is one line there. Kinds: media (newspapers, portals, finance sites), wire (news agencies whose copy
+others republish), government. Names unknown to the table still count when they read like an outlet or an
+office (by their last word, in either script).
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from importlib import resources
 
 from etl.records import SourceRef
 
-# name -> kind
-OUTLET_KINDS: dict[str, str] = {
-    "新华社": "wire",
-    "中新社": "wire",
-    "中国新闻社": "wire",
-    "路透社": "wire",
-    "法新社": "wire",
-    "美联社": "wire",
-    "彭博社": "wire",
-    "新浪财经": "media",
-    "贝果财经": "media",
-    "东方财富网": "media",
-    "中国经营报": "media",
-    "人民日报": "media",
-    "人民网": "media",
-    "新华网": "media",
-    "中新网": "media",
-    "央视新闻": "media",
-    "央视网": "media",
-    "光明日报": "media",
-    "经济日报": "media",
-    "中国证券报": "media",
-    "上海证券报": "media",
-    "证券时报": "media",
-    "证券时报网": "media",
-    "证券日报": "media",
-    "第一财经": "media",
-    "财新网": "media",
-    "澎湃新闻": "media",
-    "界面新闻": "media",
-    "每日经济新闻": "media",
-    "21世纪经济报道": "media",
-    "经济观察报": "media",
-    "北京日报": "media",
-    "北京青年报": "media",
-    "新京报": "media",
-    "健康报": "media",
-    "中国医疗保险": "media",
-    "中国青年报": "media",
-    "法治日报": "media",
-    "湖北日报": "media",
-    "健康广东": "government",
-    "Wind": "media",
-    "中国政府网": "government",
-    "国家医保局": "government",
-}
 
-# slug, tag or short form -> name
-OUTLET_ALIASES: dict[str, str] = {
-    "sina": "新浪财经",
-    "sinafinance": "新浪财经",
-    "新浪": "新浪财经",
-    "新浪网": "新浪财经",
-    "新浪财经新闻": "新浪财经",
-    "beiguocaijing": "贝果财经",
-    "贝果财经新闻": "贝果财经",
-    "emnews": "东方财富网",
-    "eastmoney": "东方财富网",
-    "东财滚动新闻": "东方财富网",
-    "东方财富": "东方财富网",
-    "东财": "东方财富网",
-    "wind": "Wind",
-    "万得": "Wind",
-    "xinhua": "新华社",
-    "新华社电": "新华社",
-    "chinanews": "中新网",
-    "中国新闻网": "中新网",
-    "people": "人民网",
-    "cctv": "央视新闻",
-}
+def _load_table() -> tuple[dict[str, str], dict[str, str]]:
+    """(name -> kind, alias -> name); ASCII aliases are keyed in lower case, as slugs and tags are written."""
+    kinds: dict[str, str] = {}
+    aliases: dict[str, str] = {}
+    with resources.files("etl.extract").joinpath("data/outlets.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            name = row["name"].strip()
+            kinds[name] = row["kind"].strip()
+            for alias in (row.get("aliases") or "").split("|"):
+                alias = alias.strip()
+                if alias:
+                    aliases[alias.lower() if alias.isascii() else alias] = name
+    return kinds, aliases
 
-# An unknown name that still reads like an outlet: ends in 报, 网, 社, 台, 新闻, 财经, 杂志, 周刊.
-_OUTLET_SUFFIX = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·]{2,14}(?:报|网|社|台|新闻|财经|杂志|周刊|日报|晚报|时报)$")
-_GOVERNMENT_SUFFIX = re.compile(r"(?:局|委|委员会|厅|部|办|办公室|政府|院|署|中心|监委|纪委)$")
+
+OUTLET_KINDS, OUTLET_ALIASES = _load_table()
+
+# An unknown name that still reads like an outlet: ends in 报, 网, 社, 台, 新闻, 财经, 杂志, 周刊 (both scripts).
+_OUTLET_SUFFIX = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z0-9·+]{2,14}(?:报|報|网|網|社|台|臺|新闻|新聞|财经|財經|杂志|雜誌|周刊|週刊|频道|頻道)$"
+)
+_GOVERNMENT_SUFFIX = re.compile(
+    r"(?:局|委|委员会|委員會|厅|廳|部|办|辦|办公室|辦公室|政府|院|署|中心|监委|監委|纪委|紀委|医保|醫保|发布|發布)$"
+)
+# What a 来源 value adds to the outlet's name: the channel it came through (央视新闻客户端, 新华社微博).
+_CHANNEL_SUFFIX = re.compile(
+    r"(?:官方)?(?:客户端|客戶端|APP|App|app|微博|微信公众号|微信公眾號|公众号|公眾號|微信|官微|抖音号|视频号|視頻號|"
+    r"网站|網站|官网|官網|门户网站|門戶網站|手机版|手機版|移动版|移動版|电脑版|電腦版|报道|報道|報導)$"
+)
+# 来源 values that name no outlet: the site itself, "the web", "compiled".
+_NOT_AN_OUTLET = frozenset({
+    "本站", "本网", "本網", "本报", "本報", "原创", "原創", "网络", "網絡", "網路", "互联网", "互聯網", "综合", "綜合",
+    "网络整理", "综合整理", "综合报道", "綜合報導", "转载", "轉載", "网友", "網友", "网友投稿", "投稿", "未知", "其他", "其它",
+    "佚名", "匿名", "编辑部", "編輯部", "本站原创", "本网原创", "图片来源", "圖片來源",
+})
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9·+（）()]{1,19}$")
 
 
 def known_outlet(text: str) -> SourceRef | None:
@@ -100,9 +67,31 @@ def outlet_from_name(text: str) -> SourceRef | None:
     found = known_outlet(text)
     if found:
         return found
-    if _OUTLET_SUFFIX.match(text):
+    channel = _CHANNEL_SUFFIX.search(text)
+    if channel and channel.start() >= 2:
+        text = text[:channel.start()]  # 国家统计局网站 -> 国家统计局, 央视新闻客户端 -> 央视新闻
+        found = known_outlet(text)
+        if found:
+            return found
+    if _OUTLET_SUFFIX.match(text) and text not in _NOT_AN_OUTLET:
         kind = "wire" if text.endswith("社") and not text.endswith("出版社") else "media"
         return SourceRef(text, kind)
     if 2 < len(text) <= 20 and _GOVERNMENT_SUFFIX.search(text):
         return SourceRef(text, "government")
+    return None
+
+
+def stated_outlet(value: str) -> SourceRef | None:
+    """The outlet a page names after 来源 / 信息来源: its first name that is an outlet, an office or at least a
+    name; None for a feed code (sp20240506), the site itself (本站) or a sentence."""
+    for part in re.split(r"\s*[、/／|｜,，;；\s]\s*|\s*[-－–—]+\s*", value.strip(" :：()（）[]【】。.")):
+        part = _CHANNEL_SUFFIX.sub("", part.strip()).strip()
+        if len(part) < 2 or part in _NOT_AN_OUTLET:
+            continue
+        outlet = outlet_from_name(part)
+        if outlet:
+            return outlet
+        if _CJK_NAME.match(part):
+            return SourceRef(part, "media")
+        return None  # the first name decides: a code or a phrase in front is not followed past
     return None
