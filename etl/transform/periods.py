@@ -86,7 +86,12 @@ def _date(p: str, *, year_required: bool) -> str:
     return rf"(?:{year}{month_day('')}?|{month_day('2')})"
 
 
-PERIOD_REGEX = re.compile("|".join([
+# Every expression starts with one of these: checking it first spares the engine the alternatives below at
+# every other character (news: a third of the time spent on periods).
+_FIRST_CHARS = "".join(sorted(
+    set("0123456789〇零一二三四五六七八九十两兩元近过過以")
+    | {w[0] for meaning in ("year", "part", "as_of", "since_from") for w in _words()[meaning]}))
+PERIOD_REGEX = re.compile(f"(?=[{re.escape(_FIRST_CHARS)}])(?:" + "|".join([
     # 2018年至2021年10月, 2021年1月至9月, 2018年至今
     rf"(?P<range>{_alternation('since_from')}?{_date('a', year_required=True)}"
     rf"(?:\s*(?P<tonow>{_alternation('to_now')})|{_SEP}{_date('b', year_required=False)}(?:底|末)?))",
@@ -109,7 +114,7 @@ PERIOD_REGEX = re.compile("|".join([
     rf"(?P<bmonth>(?<![\d年])(?P<onlym>{_MONTH})月份)",
     # …开展以来, 成立以来: since an event the text does not date (or dated by the expression before it)
     r"(?P<yilai>以来|以來)",
-]))
+]) + ")")
 _GROUPS = ("range", "months", "asof", "since", "years", "part", "plain", "bmonth", "yilai")
 CUMULATIVE_REGEX = re.compile(_alternation("cumulative"))
 _VAGUE_SINCE = tuple(_words()["vague_since"])
