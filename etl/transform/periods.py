@@ -348,8 +348,7 @@ def _is_case(scope: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Scope:
-    start: int  # offset in the sentence where the scope begins (its expression, or 0 for the lead)
-    figures_from: int  # figures after this offset belong to the scope
+    figures_from: int  # offset in the sentence: figures after it belong to the scope (its expression's end)
     period: Period | None  # None for the lead: no time words of its own
     cumulative: bool
     opening: bool = False  # its expression opens the sentence (2021年，… / 据介绍，截至目前，…): it frames what follows
@@ -358,11 +357,11 @@ class _Scope:
 def sentence_scopes(sentence: str, anchor: date | None) -> list[_Scope]:
     """The lead (before any time expression) and one scope per expression, with periods resolved."""
     if not any(ch in _TIME_CHARS for ch in sentence):
-        return [_Scope(0, 0, None, CUMULATIVE_REGEX.search(sentence) is not None)]
+        return [_Scope(0, None, CUMULATIVE_REGEX.search(sentence) is not None)]
     found = expressions(sentence, anchor)
     bounds = [e.start for e in found] + [len(sentence)]
     lead_end = bounds[0]
-    scopes = [_Scope(0, 0, None, CUMULATIVE_REGEX.search(sentence, 0, lead_end) is not None)]
+    scopes = [_Scope(0, None, CUMULATIVE_REGEX.search(sentence, 0, lead_end) is not None)]
     for index, expression in enumerate(found):
         scope_end = bounds[index + 1]
         period = expression.period
@@ -376,8 +375,7 @@ def sentence_scopes(sentence: str, anchor: date | None) -> list[_Scope]:
                 and _is_case(sentence[expression.end:scope_end]):
             period = replace(period, kind="case")
         opening = _opens(sentence[:expression.start])
-        scopes.append(_Scope(expression.start, expression.end,
-                             replace(period, cumulative=cumulative, own=True), cumulative, opening))
+        scopes.append(_Scope(expression.end, replace(period, cumulative=cumulative, own=True), cumulative, opening))
     return scopes
 
 
