@@ -133,43 +133,13 @@ VIEW_COMMENTS = {
       'metric_id': 'the metrics row of the figure (for a derived year: the later running total)',
       'base_metric_id': 'for a derived year: the metrics row of the earlier running total subtracted'}),
 }
-# 0002's comments on v_metrics, restored on downgrade
-VIEW_COMMENTS_0002 = ('One row per reported figure of an active document, flattened with its document, source, agency, indicator '
- 'labels and calendar attributes: the table to point a BI tool at.',
- {'metric_id': 'metrics.id',
-  'document_id': 'the document the figure was reported in',
-  'document_title': 'title of that document',
-  'published_on': 'publication date of the document (Beijing time)',
-  'published_year': 'year of published_on',
-  'published_year_month': 'year and month of published_on as YYYY-MM',
-  'published_month': 'first day of the month of published_on (a time axis)',
-  'source_name': 'publisher of this copy',
-  'source_kind': 'media, wire, government or other',
-  'original_source_name': 'outlet that first published the story',
-  'duplicate_of_id': 'the canonical copy of the same story; null for a canonical copy',
-  'story_id': 'id of the canonical copy: count distinct story_id to count each story once',
-  'agency_id': 'agencies.id of the agency the figure belongs to',
-  'agency_name': 'canonical full name of the agency',
-  'agency_level': 'national, provincial, prefectural, county or township',
-  'agency_region': 'full region path of the agency; null for national bodies',
-  'indicator': 'indicator code from the vocabulary; null where none fits',
-  'indicator_label_zh': 'Chinese label of the indicator',
-  'indicator_label_en': 'English label of the indicator',
-  'indicator_measures': 'money or count',
-  'value': 'value in base units (yuan for CNY; 5.2 for 5.2%)',
-  'value_max': 'upper bound of a range, else null',
-  'unit': 'CNY, another ISO currency code, %, or the measure word (起, 家 …)',
-  'qualifier': 'exact, approx, more_than, at_least, less_than, at_most or range',
-  'cumulative': 'a running total (累计, 以来): never add it to its own parts',
-  'period_start': 'first day of the period the figure covers, if stated',
-  'period_end': 'last day of the period (an as-of figure has only this)',
-  'period_date': 'period_end, else period_start: the day the figure is as of',
-  'period_year': 'year of period_date',
-  'period_year_month': 'year and month of period_date as YYYY-MM',
-  'raw_text': 'the figure as written',
-  'sentence': 'the sentence it was found in (the evidence)',
-  'on_topic': 'whether the figure is about medical-insurance supervision',
-  'document_on_topic': 'whether the document is about medical-insurance fund supervision'})
+# 0002's comments on v_metrics, restored on downgrade: the same columns without period_kind, 0002's texts
+VIEW_COMMENTS_0002 = (
+    "One row per reported figure of an active document, flattened with its document, source, agency, indicator "
+    "labels and calendar attributes: the table to point a BI tool at.",
+    {column: text for column, text in _METRIC_COLUMN_COMMENTS.items() if column != "period_kind"}
+    | {"sentence": "the sentence it was found in (the evidence)"},
+)
 
 _METRIC_COLUMNS = """
     m.id AS metric_id,
@@ -416,55 +386,8 @@ LEFT JOIN agencies a ON a.id = r.agency_id
 WHERE r.position = 1
 """
 
-# 0002's v_metrics, restored on downgrade
-V_METRICS_0002 = """
-CREATE VIEW v_metrics AS
-SELECT
-    m.id AS metric_id,
-    m.document_id AS document_id,
-    d.title AS document_title,
-    d.published_on AS published_on,
-    pd.year AS published_year,
-    pd.year_month AS published_year_month,
-    pd.month_start AS published_month,
-    s.name AS source_name,
-    s.kind AS source_kind,
-    os.name AS original_source_name,
-    d.duplicate_of_id AS duplicate_of_id,
-    c.id AS story_id,
-    m.agency_id AS agency_id,
-    a.name AS agency_name,
-    a.level AS agency_level,
-    a.region AS agency_region,
-    m.indicator AS indicator,
-    i.label_zh AS indicator_label_zh,
-    i.label_en AS indicator_label_en,
-    i.measures AS indicator_measures,
-    m.value AS value,
-    m.value_max AS value_max,
-    m.unit AS unit,
-    m.qualifier AS qualifier,
-    m.cumulative AS cumulative,
-    m.period_start AS period_start,
-    m.period_end AS period_end,
-    pe.date AS period_date,
-    pe.year AS period_year,
-    pe.year_month AS period_year_month,
-    m.raw_text AS raw_text,
-    m.sentence AS sentence,
-    m.on_topic AS on_topic,
-    d.on_topic AS document_on_topic
-FROM metrics m
-JOIN documents d ON d.id = m.document_id
-LEFT JOIN documents c ON c.id = COALESCE(d.duplicate_of_id, d.id)
-LEFT JOIN sources s ON s.id = d.source_id
-LEFT JOIN sources os ON os.id = d.original_source_id
-LEFT JOIN agencies a ON a.id = m.agency_id
-LEFT JOIN indicators i ON i.code = m.indicator
-LEFT JOIN dim_date pd ON pd.date = d.published_on
-LEFT JOIN dim_date pe ON pe.date = COALESCE(m.period_end, m.period_start)
-WHERE d.status = 'active'
-"""
+# 0002's v_metrics, restored on downgrade: the same columns without period_kind
+V_METRICS_0002 = "CREATE VIEW v_metrics AS\nSELECT" + _METRIC_COLUMNS.replace("    m.period_kind AS period_kind,\n", "") + "\n"
 NEW_VIEWS = ("v_yearly_series", "v_facts", "v_metrics_all", "v_metrics")  # in the order they are dropped
 
 
