@@ -80,6 +80,8 @@ class MetricRecord:
     char_end: int | None = None
     period_start: date | None = None
     period_end: date | None = None
+    # year, half, quarter, month, year_to_date, span, cumulative_since, as_of or case (etl.transform.periods)
+    period_kind: str | None = None
     cumulative: bool = False
     on_topic: bool = True
     agency_name: str | None = None  # canonical name of the agency the figure belongs to

@@ -371,7 +371,7 @@ class Loader:
                     "value": m.value, "value_max": m.value_max, "unit": m.unit, "qualifier": m.qualifier,
                     "raw_text": m.raw_text, "sentence": m.sentence, "char_start": m.char_start,
                     "char_end": m.char_end, "period_start": m.period_start, "period_end": m.period_end,
-                    "cumulative": m.cumulative, "on_topic": m.on_topic, "run_id": self.run_id,
+                    "period_kind": m.period_kind, "cumulative": m.cumulative, "on_topic": m.on_topic, "run_id": self.run_id,
                 })
         if links:
             bulk_insert(conn, document_agencies, list(links.values()))

@@ -253,6 +253,9 @@ metrics = Table(
     Column("char_end", Integer, comment="end offset of raw_text in documents.body_text"),
     Column("period_start", Date, index=True, comment="first day of the period the figure covers, if stated"),
     Column("period_end", Date, index=True, comment="last day of the period (an as-of figure has only this)"),
+    Column("period_kind", String(16),
+           comment="year, half, quarter, month, year_to_date, span, cumulative_since, as_of or case: what "
+                   "kind of period period_start … period_end is"),
     Column("cumulative", Boolean, nullable=False, default=False,
            comment="a running total (累计, 以来): do not add it to its own parts"),
     Column("on_topic", Boolean, nullable=False, comment="whether the figure is about medical-insurance supervision"),

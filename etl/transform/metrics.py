@@ -25,7 +25,7 @@ from etl.transform.numbers import (
     is_chinese_numeral,
     parse_number,
 )
-from etl.transform.periods import find_period
+from etl.transform.periods import PeriodReader, document_frame
 from etl.transform.topic import document_on_topic, sentence_on_topic
 from etl.transform.units import NOUN_MEASURE_WORDS, UNIT_PATTERN, is_money, normalize_unit
 
@@ -242,10 +242,18 @@ def _clean_sentence(text: str) -> str:
 class _Found:
     record: MetricRecord
     number_start: int
+    # which occurrence of a repeated figure speaks for it: a body sentence over a title line (原标题：…),
+    # one whose own words state the period over one that inherits it
+    evidence_rank: tuple[bool, bool, bool] = (False, False, False)
+    period_rank: tuple[bool, bool, bool] = (False, False, False)
+
+
+TITLE_LINE_REGEX = re.compile(r"^[\s　]*(?:原标题|原題|标题|標題)[：:]")
 
 
 def _figures_in(
-    text: str, *, document_topic: bool, published_on: date | None, regulation: bool
+    text: str, *, document_topic: bool, published_on: date | None, regulation: bool,
+    title: str | None = None, in_body: bool = True,
 ) -> list[_Found]:
     """Every figure in one text (body or title), in order, not yet deduplicated."""
     masked = _masked_spans(text)
@@ -270,6 +278,9 @@ def _figures_in(
     length = len(text)
     sentence_ends = [m.start() for m in SENTENCE_END_REGEX.finditer(text)]
     clause_ends = [m.start() for m in CLAUSE_END_REGEX.finditer(text)]
+    # only a document about one subject has a frame: a briefing's thirty items do not share one
+    frame = document_frame(title, text, candidates[0].start, published_on) if in_body and document_topic else None
+    periods = PeriodReader(text, published_on, sentence_ends, frame)
     found: list[_Found] = []
     for index, candidate in enumerate(candidates):
         sentence_start, sentence_end = _bounds(sentence_ends, candidate.number_start, length)
@@ -298,29 +309,37 @@ def _figures_in(
             )
             if indicator is None and found and index > 0:
                 indicator = _carried_indicator(text, candidates[index - 1], candidate, found[-1].record)
-        period = find_period(sentence, candidate.number_start - sentence_start, published_on)
+        period = periods.period_at(sentence_start, sentence_end, candidate.number_start)
+        clean = _clean_sentence(sentence)
+        title_line = TITLE_LINE_REGEX.match(clean) is not None or (title is not None and clean == title.strip())
         record = MetricRecord(
             value=candidate.value,
             unit=candidate.unit,
             qualifier=candidate.qualifier,
             raw_text=text[candidate.start:candidate.end],
-            sentence=_clean_sentence(sentence),
+            sentence=clean,
             indicator=indicator,
             value_max=candidate.value_max,
             char_start=candidate.start,
             char_end=candidate.end,
             period_start=period.start,
             period_end=period.end,
+            period_kind=period.kind,
             cumulative=period.cumulative,
             on_topic=on_topic,
         )
-        found.append(_Found(record, candidate.number_start))
+        found.append(_Found(record, candidate.number_start, (in_body, not title_line, period.own),
+                            (period.own, in_body, not title_line)))
     return found
 
 
-def _merge(rows: list[MetricRecord], new: MetricRecord) -> None:
-    """Add new to rows unless it repeats a fact already there (same value and unit, compatible indicator)."""
-    for row in rows:
+def _merge(rows: list[_Found], found: _Found) -> None:
+    """Add found to rows unless it repeats a fact already there (same value and unit, compatible indicator).
+
+    A repeat keeps the better evidence (see _Found) and the period its own words state."""
+    new = found.record
+    for kept in rows:
+        row = kept.record
         if row.value != new.value or row.value_max != new.value_max or row.unit != new.unit:
             continue
         if row.indicator and new.indicator and row.indicator != new.indicator:
@@ -330,14 +349,18 @@ def _merge(rows: list[MetricRecord], new: MetricRecord) -> None:
         row.on_topic = row.on_topic or new.on_topic
         if row.qualifier == "exact" and new.qualifier != "exact":
             row.qualifier = new.qualifier
-        if row.char_start is None and new.char_start is not None:
+        if found.evidence_rank > kept.evidence_rank:
             row.char_start, row.char_end = new.char_start, new.char_end
             row.raw_text, row.sentence = new.raw_text, new.sentence
-        if row.period_end is None and new.period_end is not None:
-            row.period_start, row.period_end = new.period_start, new.period_end
-        row.cumulative = row.cumulative or new.cumulative
+            kept.evidence_rank = found.evidence_rank
+        cumulative = row.cumulative or new.cumulative
+        if found.period_rank > kept.period_rank and (new.period_end is not None or new.period_start is not None
+                                                      or row.period_end is None and row.period_start is None):
+            row.period_start, row.period_end, row.period_kind = new.period_start, new.period_end, new.period_kind
+            kept.period_rank = found.period_rank
+        row.cumulative = cumulative
         return
-    rows.append(new)
+    rows.append(found)
 
 
 def is_regulation(body_text: str) -> bool:
@@ -356,13 +379,13 @@ def extract_metrics(body_text: str, *, title: str | None = None, published_on: d
     if regulation:
         return []
     document_topic = document_on_topic(title, body_text)
-    rows: list[MetricRecord] = []
+    rows: list[_Found] = []
     for found in _figures_in(body_text, document_topic=document_topic, published_on=published_on,
-                             regulation=regulation):
-        _merge(rows, found.record)
+                             regulation=regulation, title=title):
+        _merge(rows, found)
     if title:
         for found in _figures_in(title, document_topic=document_topic, published_on=published_on,
-                                 regulation=False):
+                                 regulation=False, in_body=False):
             found.record.char_start = found.record.char_end = None
-            _merge(rows, found.record)
-    return rows
+            _merge(rows, found)
+    return [found.record for found in rows]

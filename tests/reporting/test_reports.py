@@ -32,7 +32,7 @@ def num(value) -> Decimal | None:
 
 
 def params_for(report, engine) -> dict:
-    values = {"document_id": doc_id(engine, SEED_000), "q": "骗保"}
+    values = {"document_id": doc_id(engine, SEED_000), "q": "骗保", "indicator": "cases_investigated"}
     return {p.name: values[p.name] for p in report.params}
 
 

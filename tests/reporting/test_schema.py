@@ -17,7 +17,7 @@ from etl.reporting.catalog import VIEW_DESCRIPTIONS
 from etl.reporting.dimdate import YearCoverage, dim_date_row, refresh_dim_date, sqlite_dim_date_values
 
 REPORTING_TABLES = {"dim_date", "fts_documents"}
-VIEWS = {"v_metrics", "v_documents"}
+VIEWS = {"v_metrics", "v_metrics_all", "v_documents"}
 
 
 def _objects(engine) -> set[str]:
@@ -71,7 +71,7 @@ def test_view_columns_keep_declared_types(sqlite_url):
             assert info and untyped == [], f"{view} columns without a declared type: {untyped}"
             types = {row[1]: row[2].upper() for row in info}
             assert types["published_on"] == "DATE" and types["on_topic"] == "BOOLEAN"
-            if view == "v_metrics":
+            if view.startswith("v_metrics"):
                 assert types["value"].startswith("NUMERIC") and types["period_date"] == "DATE"
     engine.dispose()
 
