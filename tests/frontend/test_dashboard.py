@@ -37,8 +37,12 @@ def test_every_panel_runs_on_both_databases(front):
     rows = {slug: _rows(engine, chart["query"]) for slug, chart in drawn.items()}
     assert all(rows.values()), [slug for slug, r in rows.items() if not r]
     assert rows["documents"][0]["documents"] == 8 and rows["agencies"][0]["agencies"] > 20
-    nhsa = [r for r in rows["funds_recovered"] if r["agency_name"] == NHSA and r["year"] == 2021]
-    assert nhsa and int(nhsa[0]["largest_running_total"]) == 50_700_000_000
+    # the yearly series: a year's own figure, never a running total (NHSA's 约506亿 since 2018 is not a year)
+    funds = {(r["agency_name"], int(r["year"])): int(r["value"]) for r in rows["funds_recovered"]}
+    assert funds == {("屏山县医疗保障局", 2019): 1_200_000}
+    assert not any(name == NHSA for name, _ in funds)
+    cases = {(int(r["year"]), r["indicator_label_zh"]): int(r["value"]) for r in rows["cases_suspects"]}
+    assert cases[(2021, "抓获犯罪嫌疑人")] == 1270
     assert {r["province"] for r in rows["by_province"]} >= {"北京市", "安徽省", "四川省", "全国 national"}
     assert [int(r["id"]) for r in rows["runs"]] == [2, 1] and int(rows["runs"][0]["files_failed"]) == 1
     assert "undecodable.txt" in rows["failed_files"][0]["source_path"]

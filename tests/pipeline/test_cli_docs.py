@@ -52,6 +52,9 @@ def test_run_help_documents_the_exit_status():
 
 REPO = Path(__file__).resolve().parents[2]
 EXTRA = REPO / "tests" / "fixtures" / "reporting" / "extra"
+SERIES = REPO / "tests" / "fixtures" / "reporting" / "series"
+# In "Example queries", `<!-- example-db: PATH ... -->` names the folders the queries after it run on.
+EXAMPLE_DB = re.compile(r"<!-- example-db: (.*?) -->")
 
 
 def _section(start: str, end: str) -> str:
@@ -84,13 +87,34 @@ def test_readme_demo_output_is_what_make_demo_prints(etl_bin, tmp_path):
 
 def _console(block: str) -> list[tuple[list[str], list[str]]]:
     """($ command as arguments, the lines shown after it) for each command of a console block."""
-    sessions: list[tuple[list[str], list[str]]] = []
+    return [(args, out) for args, out, _ in _console_excerpts(block)]
+
+
+def _console_excerpts(block: str) -> list[tuple[list[str], list[str], bool]]:
+    """As _console, with whether the command's comment says the lines shown are an excerpt ("some rows and
+    columns"): then each shown column must be printed, and each shown row be a printed row's values there."""
+    sessions: list[tuple[list[str], list[str], bool]] = []
     for line in block.splitlines():
         if line.startswith("$ "):
-            sessions.append((shlex.split(line[2:].split("  #")[0]), []))
+            command, _, comment = line[2:].partition("  #")
+            sessions.append((shlex.split(command), [], "some rows and columns" in comment))
         elif sessions:
             sessions[-1][1].append(line)
-    return [(args, [*_trim(out)]) for args, out in sessions]
+    return [(args, [*_trim(out)], excerpt) for args, out, excerpt in sessions]
+
+
+def _is_excerpt_of(shown: list[str], printed_csv: str) -> bool:
+    """Every column of the shown header is printed; every shown row is a printed row read at those columns
+    (the empty cells left out, as the table shows them)."""
+    import csv
+    import io
+
+    wanted = shown[0].split()
+    rows = list(csv.DictReader(io.StringIO(printed_csv)))
+    if not rows or not set(wanted) <= set(rows[0]):
+        return False
+    projected = {tuple(row[c] for c in wanted if row[c] != "") for row in rows}
+    return all(tuple(line.split()) in projected for line in shown[1:])
 
 
 def _trim(lines: list[str]) -> list[str]:
@@ -102,16 +126,20 @@ def _trim(lines: list[str]) -> list[str]:
 @pytest.mark.slow
 def test_readme_report_examples_are_what_etl_prints(etl_bin, tmp_path):
     """The console session of the Reports section, on the database it names (the seeds plus the fixtures in
-    tests/fixtures/reporting/extra/): every command runs, and prints exactly what is shown."""
+    tests/fixtures/reporting/extra/ and series/): every command runs, and prints exactly what is shown."""
     db = f"sqlite:///{tmp_path / 'etl.db'}"
-    _etl(etl_bin, "run", str(REPO / "seeds"), str(EXTRA), "--db", db, "-q", cwd=tmp_path)
-    sessions = _console(_blocks(_section("## Reports", "<!-- /section:reports -->"), "```console")[0])
-    assert len(sessions) >= 3
-    for args, shown in sessions:
+    _etl(etl_bin, "run", str(REPO / "seeds"), str(EXTRA), str(SERIES), "--db", db, "-q", cwd=tmp_path)
+    block = _blocks(_section("## Reports", "<!-- /section:reports -->"), "```console")[0]
+    assert len(_console(block)) >= 3
+    for args, shown, excerpt in _console_excerpts(block):
         assert args[0] == "etl"
         printed = _etl(etl_bin, *args[1:], *([] if "--list" in args else ["--db", db]), cwd=tmp_path)
-        if shown:
-            assert [line.rstrip() for line in printed.splitlines()] == shown, f"{' '.join(args)} prints otherwise"
+        lines = [line.rstrip() for line in printed.splitlines()]
+        if excerpt:
+            as_csv = _etl(etl_bin, *args[1:], "--format", "csv", "--db", db, cwd=tmp_path)
+            assert _is_excerpt_of(shown, as_csv), f"{' '.join(args)} prints no such rows and columns"
+        elif shown:
+            assert lines == shown, f"{' '.join(args)} prints otherwise"
 
 
 def _cells(row) -> list[str]:
@@ -122,25 +150,48 @@ def _cells(row) -> list[str]:
 
 @pytest.mark.slow
 def test_readme_example_queries_give_the_rows_shown(db_url, etl_bin, tmp_path):
-    """Each SQL of "Example queries", on the seeds (the database make demo builds) on SQLite and PostgreSQL,
-    returns the rows shown below it: the same values in each row, in the same order."""
+    """Each SQL of "Example queries", on SQLite and PostgreSQL, returns the rows shown below it: the same values
+    in each row, in the same order. The queries run on the seeds (the database make demo builds), those after an
+    `<!-- example-db: … -->` line on the folders it names."""
     from sqlalchemy import create_engine, text
 
-    _etl(etl_bin, "run", str(REPO / "seeds"), "--db", db_url, "-q", cwd=tmp_path)
     section = _section("## Example queries", "<!-- section:reports -->")
-    pairs = re.findall(r"```sql\n(.*?)```\n```\n(.*?)```", section, re.S)
-    assert len(pairs) >= 3
-    engine = create_engine(db_url)
-    try:
-        for sql, shown in pairs:
-            with engine.connect() as conn:
-                result = conn.execute(text(sql.strip().rstrip(";")))
-                columns, rows = list(result.keys()), [_cells(r) for r in result]
-            header, _rule, *body = shown.strip("\n").splitlines()
-            assert header.split() == columns, sql
-            assert [line.split() for line in body] == rows, f"{sql}\nreturns\n{rows}"
-    finally:
-        engine.dispose()
+    parts = EXAMPLE_DB.split(section)
+    groups = [("seeds", parts[0])] + list(zip(parts[1::2], parts[2::2], strict=True))
+    checked = 0
+    for number, (folders, text_) in enumerate(groups):
+        url = db_url if number == 0 else _another_database(db_url, tmp_path, number)
+        _etl(etl_bin, "run", *[str(REPO / f) for f in folders.split()], "--db", url, "-q", cwd=tmp_path)
+        engine = create_engine(url)
+        try:
+            for sql, shown in re.findall(r"```sql\n(.*?)```\n```\n(.*?)```", text_, re.S):
+                with engine.connect() as conn:
+                    result = conn.execute(text(sql.strip().rstrip(";")))
+                    columns, rows = list(result.keys()), [_cells(r) for r in result]
+                header, _rule, *body = shown.strip("\n").splitlines()
+                assert header.split() == columns, sql
+                assert [line.split() for line in body] == rows, f"{sql}\nreturns\n{rows}"
+                checked += 1
+        finally:
+            engine.dispose()
+    assert checked >= 3
+
+
+def _another_database(db_url: str, tmp_path: Path, number: int) -> str:
+    """A second empty database beside db_url's: a file next to it, or a database on the same server."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite:///{tmp_path / f'example{number}.db'}"
+    name = f"{url.database}_ex{number}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.mark.postgres
