@@ -69,7 +69,8 @@ def correct(specs: dict | list[dict], corrections: str | os.PathLike | None = No
     $ETL_CORRECTIONS_DIR, else ./corrections, made when missing) and return the file and the corrections added. With db_url, a
     `document` given as a database id or a sha256 alone is written as the document's path and sha256.
     Raises CorrectionError for a mistake; nothing is written then."""
-    from etl.corrections.files import DEFAULT_FILE, append, folder_for_writing
+    from etl.corrections.files import DEFAULT_FILE, append
+    from etl.corrections.folder import folder_for_writing
     from etl.corrections.lookup import pin_documents
 
     items = [specs] if isinstance(specs, dict) else list(specs)
@@ -82,7 +83,8 @@ def correct(specs: dict | list[dict], corrections: str | os.PathLike | None = No
 def list_corrections(corrections: str | os.PathLike | None = None, db_url: str | None = None) -> list[tuple]:
     """(correction, status, detail) for each correction of the folder, checked; status and detail as the
     database's last run found them (None without db_url, or for one no run has met)."""
-    from etl.corrections.files import load_folder, resolve_folder
+    from etl.corrections.files import load_folder
+    from etl.corrections.folder import resolve_folder
     from etl.corrections.model import CorrectionError
     from etl.corrections.store import stored_statuses
 

@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from etl.config import masked, resolve_url
+from etl.corrections import begin_run as begin_corrections
 from etl.corrections import load_corrections
-from etl.corrections.store import CorrectionRun
-from etl.corrections.store import begin as begin_corrections
 from etl.executor import Executor, make_executor
 from etl.extract.files import FileRef, Skipped, Unusable, walk
 from etl.load import migrate
@@ -267,7 +266,7 @@ class _Primed:
 
 def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[list[Outcome]], run_id: int,
              paths: list[str], version: str, summary: RunSummary, progress: Progress | None,
-             corrections: CorrectionRun | None = None) -> None:
+             corrections=None) -> None:
     loader = Loader(engine, run_id, version)
     write = loader.write
     if corrections is not None:  # applied between the transform and the load

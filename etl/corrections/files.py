@@ -1,7 +1,8 @@
 """The corrections folder: YAML files a user keeps under version control, read and written here.
 
-Which folder: `etl run --corrections DIR`, else $ETL_CORRECTIONS_DIR, else ./corrections when it exists; with
-none, a run goes on applying the corrections the database holds from the last run that had a folder. Every
+Which folder (etl.corrections.folder): `etl run --corrections DIR`, else $ETL_CORRECTIONS_DIR, else
+./corrections when it exists; with none, a run goes on applying the corrections the database holds from the
+last run that had a folder. Every
 `*.yaml` / `*.yml` file under it (hidden ones aside) is a list of corrections, read in path order; a mistake
 anywhere stops the run before it writes anything, naming the file and line.
 """
@@ -16,10 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from etl.corrections.folder import DEFAULT_FOLDER, ENV_VAR, folder_for_writing, resolve_folder  # noqa: F401
 from etl.corrections.model import Correction, CorrectionError, make_correction
 
-ENV_VAR = "ETL_CORRECTIONS_DIR"
-DEFAULT_FOLDER = "corrections"
 DEFAULT_FILE = "corrections.yaml"
 SUFFIXES = (".yaml", ".yml")
 
@@ -34,29 +34,6 @@ class CorrectionSet:
 
     def __bool__(self) -> bool:
         return bool(self.items)
-
-
-def resolve_folder(given: str | os.PathLike | None = None) -> Path | None:
-    """The corrections folder by the rule above; a folder named explicitly must exist (CorrectionError)."""
-    if given is not None and str(given) != "":
-        path = Path(given)
-        if not path.is_dir():
-            raise CorrectionError(str(given), "no such corrections folder")
-        return path
-    env = os.environ.get(ENV_VAR)
-    if env:
-        path = Path(env)
-        if not path.is_dir():
-            raise CorrectionError(env, f"no such corrections folder (${ENV_VAR})")
-        return path
-    path = Path(DEFAULT_FOLDER)
-    return path if path.is_dir() else None
-
-
-def folder_for_writing(given: str | os.PathLike | None = None) -> Path:
-    """Where `etl correct` and `etl review --import` write: the folder given, else $ETL_CORRECTIONS_DIR, else
-    ./corrections (made when missing), so the next `etl run` from here finds what they wrote."""
-    return Path(given) if given not in (None, "") else Path(os.environ.get(ENV_VAR) or DEFAULT_FOLDER)
 
 
 def correction_files(folder: Path) -> list[Path]:

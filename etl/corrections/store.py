@@ -207,14 +207,14 @@ def stored_statuses(db_url: str) -> dict[str, tuple[str, str | None]]:
 
 # -- the start -----------------------------------------------------------------------------------------------
 
-def begin(engine: Engine, found: CorrectionSet, run_id: int, fresh: bool) -> CorrectionRun | None:
-    """Sync the corrections table with the folder (or take the database's own when there is no folder), prepare
+def begin(engine: Engine, found: CorrectionSet | None, run_id: int, fresh: bool) -> CorrectionRun | None:
+    """Sync the corrections table with the folder (found; None: no folder, take the database's own), prepare
     the rules and find the documents to read again. None when there are no corrections either way."""
     c_ = corrections.c
     with engine.begin() as conn:
         stored = {row.key: row for row in conn.execute(
             select(c_.id, c_.key, c_.status, c_.file, c_.line, c_.spec))} if not fresh else {}
-        if found.folder is None:
+        if found is None or found.folder is None:
             if not stored:
                 return None
             session = _from_database(conn, stored, run_id)
