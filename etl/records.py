@@ -84,7 +84,6 @@ class MetricRecord:
     on_topic: bool = True
     agency_name: str | None = None  # canonical name of the agency the figure belongs to
     agency_basis: str | None = None  # how it was chosen: sentence, issuer, publisher, most_named, none, correction
-    correction_id: int | None = None  # the corrections row that changed this figure last (etl.corrections)
     extracted_values: str | None = None  # JSON: the extractor's values of the fields corrections changed
 
 

@@ -52,14 +52,12 @@ class Applied:
 class Rules:
     """The corrections of a run indexed for apply(), with what the database said about them.
 
-    ids: corrections.id by key (for metrics.correction_id); agencies: bodies the database or an alias defines,
-    by name (a figure may be given to one its document does not name); unusable: corrections that apply
-    nowhere, by key, with why (set by the run that prepared them).
+    agencies: bodies the database or an alias defines, by name (a figure may be given to one its document does
+    not name); unusable: corrections that apply nowhere, by key, with why (set by the run that prepared them).
     """
 
-    def __init__(self, corrections: list[Correction], ids: dict[str, int] | None = None,
-                 agencies: dict[str, AgencyInfo] | None = None, unusable: dict[str, str] | None = None):
-        self.ids = ids or {}
+    def __init__(self, corrections: list[Correction], agencies: dict[str, AgencyInfo] | None = None,
+                 unusable: dict[str, str] | None = None):
         self.agencies = dict(agencies or {})
         self.unusable = unusable or {}
         self.by_path: dict[str, list[Correction]] = {}
@@ -135,7 +133,6 @@ class _Work:
         self.agencies = list(record.agencies)
         self.metrics: list[MetricRecord | None] = list(record.metrics)  # None: suppressed
         self.metric_was: dict[int, dict[str, Any]] = {}
-        self.metric_by: dict[int, int | None] = {}  # index -> the correction id that changed it last
         self.doc_was: dict[str, Any] = json.loads(record.extracted_values) if record.extracted_values else {}
         self.doc_touched = record.extracted_values is not None
         self.on_topic = record.on_topic
@@ -173,7 +170,6 @@ class _Work:
             updates["agency_basis"] = CORRECTION_BASIS
             was.setdefault("agency_basis", m.agency_basis)
         self.metrics[i] = replace(m, **updates)
-        self.metric_by[i] = self.rules.ids.get(c.key)
 
     def set_metric(self, c: Correction) -> Outcome:
         found = self._find(c)
@@ -215,7 +211,6 @@ class _Work:
             return self._missing(c)
         for i in found:
             self.metric_was.setdefault(i, {})
-            self.metric_by.setdefault(i, self.rules.ids.get(c.key))
         return Outcome(c.key, True, f"{c.raw_text} accepted as extracted")
 
     # -- agencies ----------------------------------------------------------------------------------------
@@ -291,7 +286,6 @@ class _Work:
                 was.setdefault("agency", m.agency_name)
                 was.setdefault("agency_basis", m.agency_basis)
                 self.metrics[i] = replace(m, agency_name=name, agency_basis=basis)
-                self.metric_by[i] = self.rules.ids.get(c.key)
                 moved += name != m.agency_name
         return moved
 
@@ -325,7 +319,6 @@ class _Work:
                 was = self.metric_was.setdefault(i, {})
                 was.setdefault("agency", old)
                 self.metrics[i] = replace(m, agency_name=new)
-                self.metric_by[i] = self.rules.ids.get(c.key)
                 figures += 1
         return Outcome(c.key, True, f"{old} -> {new}" + (f"; {figures} figure(s)" if figures else ""))
 
@@ -367,8 +360,7 @@ class _Work:
             if m is None:
                 continue
             if i in self.metric_was:
-                m = replace(m, extracted_values=json.dumps(self.metric_was[i], ensure_ascii=False, sort_keys=True),
-                            correction_id=self.metric_by.get(i))
+                m = replace(m, extracted_values=json.dumps(self.metric_was[i], ensure_ascii=False, sort_keys=True))
             metrics.append(m)
         return replace(
             self.original, extracted=self.extracted, agencies=self.agencies, metrics=metrics, on_topic=self.on_topic,

@@ -102,10 +102,11 @@ def parse(data: bytes | str, name: str) -> list[Correction]:
 
 @cache
 def _loader_class():
-    """YAML's safe loader, dates left as text: the model checks them and says what is wrong (2022-13-01)."""
+    """YAML's safe loader (libyaml's parser when there is one: a folder of thousands of corrections is read on
+    every run), dates left as text: the model checks them and says what is wrong (2022-13-01)."""
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
         pass
 
     Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)

@@ -226,7 +226,7 @@ def begin(engine: Engine, found: CorrectionSet | None, run_id: int, fresh: bool)
             _sync(conn, session, stored, run_id)
         session.ids = dict(conn.execute(select(c_.key, c_.id)).all())
         infos = _agencies(conn, session)
-        session.rules = Rules(session.items, session.ids, infos, session.unusable)
+        session.rules = Rules(session.items, infos, session.unusable)
         if not fresh:
             session.redo = _documents_to_redo(conn, session)
     return session

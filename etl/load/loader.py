@@ -377,7 +377,7 @@ class Loader:
                     "char_end": m.char_end, "period_start": m.period_start, "period_end": m.period_end,
                     "cumulative": m.cumulative, "on_topic": m.on_topic, "run_id": self.run_id,
                     "agency_basis": m.agency_basis, "corrected": m.extracted_values is not None,
-                    "correction_id": m.correction_id, "extracted_values": m.extracted_values,
+                    "extracted_values": m.extracted_values,
                 })
         if links:
             bulk_insert(conn, document_agencies, list(links.values()))

@@ -277,9 +277,7 @@ metrics = Table(
            comment="how agency_id was chosen: sentence (the subject of the figure's clause), issuer, publisher or "
                    "most_named (the document's main body: a fallback), correction, none"),
     Column("corrected", Boolean, nullable=False, default=False, server_default="0",
-           comment="a correction changed this figure (see extracted_values and correction_id)"),
-    Column("correction_id", Integer, ForeignKey("corrections.id", ondelete="SET NULL"), index=True,
-           comment="the correction that changed this figure last"),
+           comment="a correction changed this figure (see extracted_values, and correction_documents for which)"),
     Column("extracted_values", Text,
            comment="JSON: what the extractor gave for the fields corrections changed; null when none did"),
     run_fk(),

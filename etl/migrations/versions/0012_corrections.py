@@ -2,11 +2,12 @@
 
 Two tables: `corrections` (the corrections folder as the last run found it, with each one's status) and
 `correction_documents` (which corrections each document's rows reflect). Columns: on metrics, how the agency
-was chosen (`agency_basis`) and whether a correction changed the row (`corrected`, `correction_id`,
-`extracted_values` with the extractor's own values); on documents, `corrected`, `extracted_values` and
-`unresolved_agencies`; on etl_runs, the corrections version each run applied and its counts.
+was chosen (`agency_basis`) and whether a correction changed the row (`corrected`, `extracted_values` with
+the extractor's own values); on documents, `corrected`, `extracted_values` and `unresolved_agencies`; on
+etl_runs, the corrections version each run applied and its counts.
 
-Every new column is nullable or has a constant default, so adding it rewrites no existing row.
+Every new column is nullable or has a constant default and no constraint, so it is added in place (ALTER
+TABLE … ADD COLUMN) on both databases: no table is rebuilt and no existing row rewritten.
 
 Revision ID: 0012
 Revises: 0009
@@ -15,7 +16,6 @@ Revises: 0009
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
@@ -59,9 +59,8 @@ def upgrade() -> None:
         comment="Corrections from the corrections folder (YAML files under version control), as the last run "
                 "found them: applied after the transform, before the load, on every run.",
     )
-    with op.batch_alter_table("corrections") as batch:
-        batch.create_index(batch.f("ix_corrections_first_run_id"), ["first_run_id"], unique=False)
-        batch.create_index(batch.f("ix_corrections_run_id"), ["run_id"], unique=False)
+    op.create_index(op.f("ix_corrections_first_run_id"), "corrections", ["first_run_id"], unique=False)
+    op.create_index(op.f("ix_corrections_run_id"), "corrections", ["run_id"], unique=False)
 
     op.create_table(
         "correction_documents",
@@ -81,100 +80,51 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("correction_id", "document_id", name=op.f("pk_correction_documents")),
         comment="Which corrections each document's rows reflect (lineage), and which no longer fit it.",
     )
-    with op.batch_alter_table("correction_documents") as batch:
-        batch.create_index(batch.f("ix_correction_documents_document_id"), ["document_id"], unique=False)
-        batch.create_index(batch.f("ix_correction_documents_run_id"), ["run_id"], unique=False)
+    op.create_index(op.f("ix_correction_documents_document_id"), "correction_documents", ["document_id"],
+                    unique=False)
+    op.create_index(op.f("ix_correction_documents_run_id"), "correction_documents", ["run_id"], unique=False)
 
-    with op.batch_alter_table("etl_runs") as batch:
-        batch.add_column(sa.Column(
-            "corrections_sha256", sa.String(length=64), nullable=True,
-            comment="version of the corrections folder the run applied (SHA-256 of its files); null: none"))
-        for name, comment in (
-            ("corrections_applied", "corrections that hold after the run"),
-            ("corrections_orphaned",
-             "corrections whose target no longer exists after the run (see the corrections table)"),
-            ("corrections_pending", "corrections whose document no run has re-read since they were written"),
-        ):
-            batch.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0", comment=comment))
-
-    with op.batch_alter_table("documents") as batch:
-        batch.add_column(sa.Column(
-            "corrected", sa.Boolean(), nullable=False, server_default="0",
-            comment="a correction changed this row (see extracted_values and correction_documents)"))
-        batch.add_column(sa.Column("extracted_values", sa.Text(), nullable=True, comment=EXTRACTED))
-        batch.add_column(sa.Column(
-            "unresolved_agencies", sa.Text(), nullable=True,
-            comment="agency mentions the transform could not place (市医保局 with no place named), separated by '; '"))
-
-    with op.batch_alter_table("metrics") as batch:
-        batch.add_column(sa.Column(
-            "agency_basis", sa.String(length=16), nullable=True,
-            comment="how agency_id was chosen: sentence (the subject of the figure's clause), issuer, publisher or "
-                    "most_named (the document's main body: a fallback), correction, none"))
-        batch.add_column(sa.Column(
-            "corrected", sa.Boolean(), nullable=False, server_default="0",
-            comment="a correction changed this figure (see extracted_values and correction_id)"))
-        batch.add_column(sa.Column("extracted_values", sa.Text(), nullable=True, comment=EXTRACTED))
-    _add_correction_id()
-    with op.batch_alter_table("metrics") as batch:
-        batch.create_index(batch.f("ix_metrics_correction_id"), ["correction_id"], unique=False)
+    for table, column in _new_columns():
+        op.add_column(table, column)  # ALTER TABLE … ADD COLUMN on both databases: no table is rebuilt
 
 
-def _add_correction_id() -> None:
-    """metrics.correction_id with its foreign key.
-
-    SQLite cannot add a constraint to a table: the table is rebuilt (one copy of metrics; it has no triggers to
-    lose). PostgreSQL adds both in place."""
-    column = sa.Column("correction_id", sa.Integer(), nullable=True,
-                       comment="the correction that changed this figure last")
-    if op.get_bind().dialect.name != "sqlite":
-        op.add_column("metrics", column)
-        op.create_foreign_key(op.f("fk_metrics_correction_id_corrections"), "metrics", "corrections",
-                              ["correction_id"], ["id"], ondelete="SET NULL")
-        return
-    with _legacy_alter_table(), op.batch_alter_table("metrics", recreate="always") as batch:
-        batch.add_column(column)
-        batch.create_foreign_key(batch.f("fk_metrics_correction_id_corrections"), "corrections",
-                                 ["correction_id"], ["id"], ondelete="SET NULL")
+def _new_columns() -> list[tuple[str, sa.Column]]:
+    """The columns 0012 adds, made afresh on each call (a Column belongs to one table once added)."""
+    return [
+        ("etl_runs", sa.Column("corrections_sha256", sa.String(length=64), nullable=True,
+                               comment="version of the corrections folder the run applied (SHA-256 of its files); "
+                                       "null: none")),
+        ("etl_runs", sa.Column("corrections_applied", sa.Integer(), nullable=False, server_default="0",
+                               comment="corrections that hold after the run")),
+        ("etl_runs", sa.Column("corrections_orphaned", sa.Integer(), nullable=False, server_default="0",
+                               comment="corrections whose target no longer exists after the run (see the "
+                                       "corrections table)")),
+        ("etl_runs", sa.Column("corrections_pending", sa.Integer(), nullable=False, server_default="0",
+                               comment="corrections whose document no run has re-read since they were written")),
+        ("documents", sa.Column("corrected", sa.Boolean(), nullable=False, server_default="0",
+                                comment="a correction changed this row (see extracted_values and "
+                                        "correction_documents)")),
+        ("documents", sa.Column("extracted_values", sa.Text(), nullable=True, comment=EXTRACTED)),
+        ("documents", sa.Column("unresolved_agencies", sa.Text(), nullable=True,
+                                comment="agency mentions the transform could not place (市医保局 with no place "
+                                        "named), separated by '; '")),
+        ("metrics", sa.Column("agency_basis", sa.String(length=16), nullable=True,
+                              comment="how agency_id was chosen: sentence (the subject of the figure's clause), "
+                                      "issuer, publisher or most_named (the document's main body: a fallback), "
+                                      "correction, none")),
+        ("metrics", sa.Column("corrected", sa.Boolean(), nullable=False, server_default="0",
+                              comment="a correction changed this figure (see extracted_values, and "
+                                      "correction_documents for which)")),
+        ("metrics", sa.Column("extracted_values", sa.Text(), nullable=True, comment=EXTRACTED)),
+    ]
 
 
 def downgrade() -> None:
-    metric_columns = ("correction_id", "extracted_values", "corrected", "agency_basis")
-    op.drop_index(op.f("ix_metrics_correction_id"), table_name="metrics")
-    if op.get_bind().dialect.name == "sqlite":
-        with _legacy_alter_table(), op.batch_alter_table("metrics", recreate="always") as batch:
-            batch.drop_constraint(batch.f("fk_metrics_correction_id_corrections"), type_="foreignkey")
-            for name in metric_columns:
-                batch.drop_column(name)
-    else:
-        op.drop_constraint(op.f("fk_metrics_correction_id_corrections"), "metrics", type_="foreignkey")
-        for name in metric_columns:
-            op.drop_column("metrics", name)
-    for table, names in (
-        ("documents", ("unresolved_agencies", "extracted_values", "corrected")),
-        ("etl_runs", ("corrections_pending", "corrections_orphaned", "corrections_applied", "corrections_sha256")),
-    ):
-        for name in names:
-            _drop_column(table, name)
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    for table, column in reversed(_new_columns()):
+        if sqlite:  # 3.35+ drops a column in place; a batch rebuild would fail on the views over the table and
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column.name}")  # lose the search index's triggers
+        else:
+            op.drop_column(table, column.name)
     op.drop_table("correction_documents")
     op.drop_table("corrections")
-
-
-def _drop_column(table: str, name: str) -> None:
-    """SQLite (3.35+) drops a column in place: a batch rebuild would lose the search index's triggers on
-    documents."""
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
-    else:
-        op.drop_column(table, name)
-
-
-@contextmanager
-def _legacy_alter_table():
-    """SQLite: while a table is rebuilt, renaming the copy into place must not check the views over the table
-    against a table that is momentarily gone."""
-    op.execute("PRAGMA legacy_alter_table = ON")
-    try:
-        yield
-    finally:
-        op.execute("PRAGMA legacy_alter_table = OFF")
