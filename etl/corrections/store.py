@@ -145,7 +145,7 @@ class CorrectionRun:
                 .group_by(cd.correction_id, cd.outcome)):
             done.setdefault(cid, {})[outcome] = (count, detail)
         by_key = {c.key: c for c in self.items}
-        for cid, key in conn.execute(select(c_.id, c_.key)).all():
+        for cid, key, *was in conn.execute(select(c_.id, c_.key, c_.status, c_.detail, c_.documents)).all():
             rows = done.get(cid, {})
             c = by_key.get(key)
             if c is None:  # withdrawn: gone once no document carries it any more
@@ -167,8 +167,9 @@ class CorrectionRun:
             else:
                 new, detail = _unmet(conn, c)
                 count = 0
-            conn.execute(update(corrections).where(c_.id == cid).values(
-                status=new, detail=detail, documents=count, run_id=self.run_id))
+            if [new, detail, count] != was:  # a run that changes nothing about a correction does not rewrite it
+                conn.execute(update(corrections).where(c_.id == cid).values(
+                    status=new, detail=detail, documents=count, run_id=self.run_id))
 
 
 def _link_row(correction_id: int, document_id: int, o: Outcome, run_id: int) -> dict:

@@ -131,6 +131,7 @@ def check_all_hold(url: str, pinned_holds: bool = True) -> None:
                     "WHERE c.kind = 'merge_agencies'") >= 1
 
 
+@pytest.mark.slow
 def test_every_kind_holds_through_reruns_reprocess_upgrade_and_edits(db_url, corpus, tmp_path, monkeypatch):
     folder = write(tmp_path / "corrections", every_kind(corpus))
     options = {"workers": 1, "corrections": str(folder)}
@@ -182,6 +183,7 @@ def _figures(url: str) -> list[tuple]:
                       "JOIN documents d ON d.id = m.document_id ORDER BY d.source_path, m.char_start, m.raw_text")
 
 
+@pytest.mark.slow
 def test_a_change_to_the_corrections_alone_rereads_only_the_documents_it_concerns(db_url, corpus, tmp_path):
     folder = tmp_path / "corrections"
     folder.mkdir()

@@ -137,6 +137,7 @@ def test_a_mistake_in_a_corrections_file_stops_the_run_before_it_writes(tmp_path
     assert not db.exists()
 
 
+@pytest.mark.slow
 def test_correct_commands_write_what_a_run_applies(sqlite_url, corpus, tmp_path, etl_bin):
     work = tmp_path / "work"
     work.mkdir()
