@@ -3,6 +3,7 @@
     .venv/bin/python bench/corrections_cost.py --base a050024 --pairs 7            # laws/ first load, no folder
     .venv/bin/python bench/corrections_cost.py --mode rerun --pairs 7              # no-change re-run, no folder
     .venv/bin/python bench/corrections_cost.py --mode rerun --corrections 11       # … with 11 corrections
+    .venv/bin/python bench/corrections_cost.py --mode parts --pairs 5              # transform, load, migrate alone
 
 The base revision is exported (`git archive`) to a temporary folder and run with this checkout's virtual
 environment, so both sides use the same Python and libraries. Each pair runs base then this tree, the next
@@ -10,6 +11,10 @@ pair the other way round (a shared machine drifts by more than what is measured)
 the `etl run` subprocess to its exit, and the CPU time (user + system) of the process and its workers. With
 --corrections N, this tree's runs use a folder of N corrections on laws/ documents: N - 1 `accept`
 corrections of documents with figures and one global `agency_alias`.
+
+--mode parts times, in one process and on one core (CPU time, which a busy machine disturbs less than wall
+time), what a first load without corrections does differently: migrating a new SQLite file to head, the
+transform of every laws/ file, and the loader writing those records into it (256 a transaction).
 """
 
 from __future__ import annotations
@@ -63,10 +68,64 @@ def corrections_folder(db: Path, count: int, into: Path) -> Path:
     return into
 
 
+PARTS = r"""
+import os, sys, time
+from pathlib import Path
+from etl.extract.files import FileRef, read_file, walk
+from etl.load import migrate
+from etl.load.db import make_engine
+from etl.load.loader import Loader
+from etl.load.runs import start_run, sync_vocabulary
+from etl.transform import transform_document
+from etl.work import Task, Transformed
+db = sys.argv[2]
+engine = make_engine("sqlite:///" + db)
+t = time.process_time(); migrate.upgrade_to_head(engine); migrate_s = time.process_time() - t
+refs = [r for r in walk([sys.argv[1]], (), (), False) if isinstance(r, FileRef)]
+data = [(r, read_file(r.file_path, None)) for r in refs]
+t = time.process_time()
+items = []
+for ref, (raw, sha) in data:
+    try:
+        items.append(Transformed(Task(ref, None, None, False), transform_document(raw, ref.source_path, sha256=sha)))
+    except Exception:
+        pass
+transform_s = time.process_time() - t
+sync_vocabulary(engine)
+loader = Loader(engine, start_run(engine, [sys.argv[1]], "bench"))
+t = time.process_time()
+for start in range(0, len(items), 256):
+    loader.write(items[start:start + 256])
+load_s = time.process_time() - t
+engine.dispose()
+print(migrate_s, transform_s, load_s)
+"""
+
+
+def parts(sides: dict, work: Path, pairs: int) -> None:
+    names = ("migrate", "transform", "load")
+    got: dict[str, list[list[float]]] = {"base": [], "this": []}
+    for pair in range(pairs):
+        for side in (("base", "this") if pair % 2 == 0 else ("this", "base")):
+            db = work / f"parts-{side}.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            cmd, env = sides[side]
+            done = subprocess.run([cmd[0], "-c", PARTS, str(LAWS), str(db)], env=env, capture_output=True, text=True,
+                                  check=True)
+            got[side].append([float(x) for x in done.stdout.split()])
+    for i, name in enumerate(names):
+        base = [r[i] for r in got["base"]]
+        this = [r[i] for r in got["this"]]
+        diff = [t - b for t, b in zip(this, base, strict=True)]
+        print(f"{name:10} base median {statistics.median(base):.3f} s  this median {statistics.median(this):.3f} s  "
+              f"this - base per pair: median {statistics.median(diff):+.3f} s [{' '.join(f'{x:+.3f}' for x in diff)}]")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default="a050024", help="revision to compare with (default: before issue 21)")
-    parser.add_argument("--mode", choices=("first", "rerun"), default="first")
+    parser.add_argument("--mode", choices=("first", "rerun", "parts"), default="first")
     parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--corrections", type=int, default=0, help="this tree's runs use N corrections")
@@ -97,6 +156,12 @@ def main() -> None:
             wall[side].append(seconds)
             cpu[side].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
 
+    if args.mode == "parts":
+        try:
+            parts(sides, work, args.pairs)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         if args.mode == "rerun":
             once("base", False)

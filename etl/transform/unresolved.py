@@ -29,8 +29,12 @@ _LEVEL_CHARS = "省市县区乡镇级"
 def _pattern() -> re.Pattern[str]:
     with resources.files("etl.transform").joinpath("data/local_agency_suffixes.csv").open(encoding="utf-8") as fh:
         suffixes = [row["surface"] for row in csv.DictReader(fh)]
-    before = rf"(?:(?<![\u4e00-\u9fff])|(?<=[{_LEAD_ENDS}]))"
-    return re.compile(before + longest_first_pattern(BARE_PREFIXES) + longest_first_pattern(suffixes))
+    # starts with the prefix, not with a look-behind: the engine then skips to the next 市/县/区 … at C speed
+    return re.compile(longest_first_pattern(BARE_PREFIXES) + longest_first_pattern(suffixes))
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def unresolved_mentions(body_text: str, mentions: list[AgencyMention]) -> tuple[str, ...]:
@@ -43,7 +47,10 @@ def unresolved_mentions(body_text: str, mentions: list[AgencyMention]) -> tuple[
     found: dict[str, None] = {}
     for match in _pattern().finditer(body_text):
         start, end = match.span()
-        if start >= 2 and body_text[start - 1] in "、，," and body_text[start - 2] in _LEVEL_CHARS:
+        before = body_text[start - 1] if start else ""
+        if before and _is_cjk(before) and before not in _LEAD_ENDS:
+            continue  # 各市医保局, 全省, or the tail of a place name (歙县医保局): not "this place's"
+        if start >= 2 and before in "、，," and body_text[start - 2] in _LEVEL_CHARS:
             continue  # 省、市医保局: a list of levels, not a body
         i = bisect.bisect_left(starts, end)  # spans[:i] start before the match ends: does one reach into it?
         if i and reach[i - 1] > start:
