@@ -158,13 +158,15 @@ def test_every_kind_holds_through_reruns_reprocess_upgrade_and_edits(db_url, cor
     assert query(db_url, "SELECT DISTINCT extractor_version FROM documents") == [("9.9.9+upgraded",)]
     check_all_hold(db_url)
 
-    # the files change: a correction by path applies again, one pinned to the old bytes is orphaned
-    with (corpus / S001).open("a", encoding="utf-8") as fh:
-        fh.write("\n<p>本文有更新。</p>\n")
-    with (corpus / S003).open("a", encoding="utf-8") as fh:
-        fh.write("\n附件：无\n")
+    # every corrected file changes: a correction by path applies again, the one pinned to the old bytes is
+    # orphaned (the copy of seed 000 is still a near-duplicate: the run links it again, the correction unlinks it)
+    for name, line in ((S001, "<p>本文有更新。</p>"), (S002, "<p>本文有更新。</p>"), (S003, "附件：无"),
+                       (S004, "<p>本文有更新。</p>"), ("unresolved.md", "（完）"), ("nodate.txt", "（完）"),
+                       (COPY_OF_000.name, "<p>本文有更新。</p>")):
+        with (corpus / name).open("a", encoding="utf-8") as fh:
+            fh.write(f"\n{line}\n")
     edited = run([str(corpus)], db_url, **options)
-    assert (edited.files_changed, edited.corrections_applied, edited.corrections_orphaned) == (2, 7, 1)
+    assert (edited.files_changed, edited.corrections_applied, edited.corrections_orphaned) == (7, 7, 1)
     where, kind, _, why = edited.orphaned[0]
     line = (folder / "fixes.yaml").read_text(encoding="utf-8").splitlines().index("- kind: set_document") + 1
     assert (where, kind) == (f"fixes.yaml:{line}", "set_document") and "changed since" in why

@@ -170,3 +170,13 @@ def test_correct_commands_write_what_a_run_applies(sqlite_url, corpus, tmp_path,
     assert query(sqlite_url, "SELECT indicator FROM metrics WHERE raw_text = '605万起'") == [("cases_investigated",)]
     assert query(sqlite_url, "SELECT duplicate_of_id FROM documents WHERE source_path = 'nodate.txt'") == [(None,)]
     assert "[applied]" in run_etl(etl_bin, "correct", "list", "--db", sqlite_url, cwd=work).stdout
+
+
+def test_the_queue_and_the_orphans_check_are_datasette_canned_queries():
+    from etl.reporting.datasette import build_metadata
+
+    database = build_metadata("etl")["databases"]["etl"]
+    assert database["queries"]["review_queue"]["title"] == "Review queue"
+    assert "check_corrections_orphaned" in database["queries"]
+    assert {"corrections", "correction_documents"} <= set(database["tables"])
+    assert database["tables"]["metrics"]["columns"]["agency_basis"].startswith("how agency_id was chosen")
