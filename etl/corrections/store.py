@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from etl.corrections.apply import AgencyInfo, Outcome, Rules, apply
+from etl.corrections.apply import AgencyInfo, Applied, Outcome, Rules, apply
 from etl.corrections.files import CorrectionSet
 from etl.corrections.model import DUPLICATE_KINDS, Correction, CorrectionError, make_correction
 from etl.load.schema import (
@@ -78,9 +78,14 @@ class CorrectionRun:
             if isinstance(item, Transformed):
                 path = item.task.ref.file_path
                 self.transformed.append(path)
-                applied = apply(item.record, self.rules)
+                try:
+                    applied = apply(item.record, self.rules)
+                except Exception as exc:  # a bug must cost this document its corrections, never the run
+                    why = f"could not be applied: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+                    applied = Applied(item.record, [Outcome(c.key, False, why) for c in self.rules.for_record(item.record)])
                 if applied.outcomes:
                     self.outcomes[path] = applied.outcomes
+                if applied.record is not item.record:
                     item = Transformed(item.task, applied.record)
             out.append(item)
         return out

@@ -232,3 +232,26 @@ def test_without_a_folder_a_run_keeps_applying_what_the_database_holds(db_url, c
 
 def run_version(url: str, run_id: int) -> str:
     return one(url, "SELECT corrections_sha256 FROM etl_runs WHERE id = :i", i=run_id)
+
+
+def test_a_correction_that_fails_to_apply_costs_its_document_the_corrections_not_the_run(
+        sqlite_url, corpus, tmp_path, monkeypatch):
+    import etl.corrections.store as store
+
+    folder = write(tmp_path / "corrections", [
+        {"kind": "suppress_metric", "document": S001, "raw_text": "157家"},
+        {"kind": "suppress_metric", "document": S002, "raw_text": "388万处"},
+    ])
+    real = store.apply
+
+    def broken(record, rules):
+        if record.source_path == S002:
+            raise KeyError("injected")
+        return real(record, rules)
+
+    monkeypatch.setattr(store, "apply", broken)
+    summary = run([str(corpus)], sqlite_url, workers=1, corrections=str(folder))
+    assert (summary.status, summary.corrections_applied, summary.corrections_orphaned) == ("succeeded", 1, 1)
+    assert "could not be applied: KeyError" in summary.orphaned[0][3]
+    assert query(sqlite_url, "SELECT COUNT(*) FROM metrics WHERE raw_text = '388万处'") == [(1,)]  # as extracted
+    assert query(sqlite_url, "SELECT COUNT(*) FROM metrics WHERE raw_text = '157家'") == [(0,)]
