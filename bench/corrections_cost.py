@@ -10,7 +10,7 @@ environment, so both sides use the same Python and libraries. Each pair runs bas
 pair the other way round (a shared machine drifts by more than what is measured). Wall time from the start of
 the `etl run` subprocess to its exit, and the CPU time (user + system) of the process and its workers. With
 --corrections N, this tree's runs use a folder of N corrections on laws/ documents: N - 1 `accept`
-corrections of documents with figures and one global `agency_alias`.
+corrections of documents (those with figures first) and one global `agency_alias`.
 
 --mode parts times, in one process and on one core (CPU time, which a busy machine disturbs less than wall
 time), what a first load without corrections does differently: migrating a new SQLite file to head, the
@@ -51,15 +51,15 @@ def command(package_root: Path | None) -> tuple[list[str], dict[str, str]]:
 
 
 def corrections_folder(db: Path, count: int, into: Path) -> Path:
-    """count - 1 `accept` corrections of laws/ documents with figures, and one global alias."""
+    """count - 1 `accept` corrections of laws/ documents (those with figures first), and one global alias."""
     import sqlite3
 
     from etl.corrections.files import to_yaml
 
     with sqlite3.connect(db) as conn:
         paths = [p for (p,) in conn.execute(
-            "SELECT source_path FROM documents d WHERE EXISTS (SELECT 1 FROM metrics m WHERE m.document_id = d.id) "
-            "ORDER BY source_path LIMIT ?", (count - 1,))]
+            "SELECT source_path FROM documents d ORDER BY NOT EXISTS (SELECT 1 FROM metrics m "
+            "WHERE m.document_id = d.id), source_path LIMIT ?", (count - 1,))]
     specs = [{"kind": "accept", "document": p} for p in paths]
     specs.append({"kind": "agency_alias", "alias": "人民政府办公厅", "name": "测试省人民政府办公厅", "level": "provincial",
                   "region": "测试省"})
