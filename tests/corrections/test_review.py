@@ -100,6 +100,7 @@ def test_export_edit_import_run_check(db_url, corpus, tmp_path, etl_bin):
     assert ("missing_source", "nodate.txt", None) not in after
 
 
+@pytest.mark.slow
 def test_a_mistake_in_the_csv_names_its_line_and_writes_nothing(sqlite_url, corpus, tmp_path, etl_bin):
     work = tmp_path / "work"
     work.mkdir()
