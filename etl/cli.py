@@ -58,10 +58,13 @@ def _executor_spec(_ctx, _param, spec: str) -> str:
 @click.option("--follow-symlinks", is_flag=True, help="Follow symlinks that lead outside the given folders.")
 @click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0.0, show_default=True,
               metavar="SECONDS", help="How long to wait if another run is writing to the same database.")
+@click.option("--corrections", "corrections_dir", metavar="DIR", default=None,
+              help="Folder of correction files (YAML) to apply. Default: $ETL_CORRECTIONS_DIR, else ./corrections "
+                   "if it exists, else the corrections the database holds.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 def run_command(paths, db_url, include, exclude, reprocess, workers, executor, max_file_mb, follow_symlinks,
-                wait_seconds, as_json, quiet) -> None:
+                wait_seconds, corrections_dir, as_json, quiet) -> None:
     """Extract, transform and load every document under PATHS (files or folders; default: seeds/).
 
     Migrates the database to the newest schema first. Unchanged files are skipped; changed files replace
@@ -72,11 +75,13 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
     Exit status:
       0  every file loaded (or was unchanged)
       1  the run failed (database unreachable, disk full …); what earlier batches loaded stays
-      2  usage error (a path that does not exist, an unsupported database URL …); nothing written
+      2  usage error (a path that does not exist, an unsupported database URL, a mistake in a
+         corrections file …); nothing written
       3  the run completed but some files failed (see failed_files and the summary)
       4  another etl run is writing to the same database (see --wait)
     """
     from etl.api import RunOptions
+    from etl.corrections import CorrectionError
     from etl.load.lock import LockBusy
     from etl.pipeline import PathNotFound, run
 
@@ -84,12 +89,16 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
         include=tuple(include), exclude=tuple(exclude), reprocess=reprocess,
         workers=workers or os.cpu_count() or 1, executor=executor,
         max_file_bytes=int(max_file_mb * 1024 * 1024), follow_symlinks=follow_symlinks,
-        lock_wait_seconds=wait_seconds,
+        lock_wait_seconds=wait_seconds, corrections=corrections_dir,
     )
     given, paths = bool(paths), list(paths) or ["seeds"]
     progress, close = _progress(quiet, paths, options)
     try:
         summary = run(paths, db_url, options, progress)
+    except CorrectionError as exc:
+        close()
+        click.echo(f"etl run: {exc} (nothing was written)", err=True)
+        sys.exit(EXIT_USAGE)
     except LockBusy as exc:
         close()
         _run_failed(as_json, EXIT_LOCKED, f"etl run: {exc}; try again later or pass --wait SECONDS")
@@ -193,6 +202,10 @@ def _print_summary(s) -> None:
         click.echo(f"failed    {path}  [{stage}] {reason}")
     if len(s.failures) > 20:
         click.echo(f"failed    … and {len(s.failures) - 20} more: see the failed_files table, run_id {s.run_id}")
+    if s.corrections_version or s.corrections_applied or s.corrections_orphaned or s.corrections_pending:
+        from etl.cli_corrections import print_correction_summary
+
+        print_correction_summary(s)
 
 
 @cli.command("inspect")
@@ -339,9 +352,11 @@ def db_current(db_url) -> None:
 
 
 def _register_extensions() -> None:
+    from etl.cli_corrections import register as register_corrections
     from etl.cli_reporting import register
 
     register(cli, db_group)
+    register_corrections(cli)
 
 
 _register_extensions()

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from etl.config import masked, resolve_url
+from etl.corrections import begin_run as begin_corrections
+from etl.corrections import load_corrections
 from etl.executor import Executor, make_executor
 from etl.extract.files import FileRef, Skipped, Unusable, walk
 from etl.load import migrate
@@ -50,6 +52,7 @@ class RunOptions:
     max_file_bytes: int | None = 20 * 1024 * 1024
     follow_symlinks: bool = False
     lock_wait_seconds: float = 0.0
+    corrections: str | None = None  # the corrections folder (None: $ETL_CORRECTIONS_DIR, else ./corrections)
 
 
 @dataclass(slots=True)
@@ -70,8 +73,13 @@ class RunSummary:
     agencies: int = 0
     metrics: int = 0
     metrics_written: int = 0
+    corrections_applied: int = 0
+    corrections_orphaned: int = 0
+    corrections_pending: int = 0
+    corrections_version: str | None = None  # SHA-256 of the corrections folder's files (etl_runs.corrections_sha256)
     seconds: float = 0.0
     failures: list[tuple[str, str, str]] = field(default_factory=list)
+    orphaned: list[tuple[str, str, str, str]] = field(default_factory=list)  # (file:line, kind, target, why)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -95,6 +103,7 @@ class _Planner:
         self.passed_over = 0  # files settled without a task (unchanged, or turned away before), for progress
         self.unusable: list[Failed] = []
         self.stale: set[int] | None = None  # documents not current (removed, another version): read once
+        self.forced: set[int] = set()  # documents to read again because a correction of theirs changed
         self.exhausted = False  # the walk is over: every task has been handed out
 
     def tasks(self, paths: list[str]) -> Iterator[Task]:
@@ -126,7 +135,7 @@ class _Planner:
             return
         with self.engine.connect() as conn:
             if self.stale is None:
-                self.stale = stale_documents(conn, self.version)
+                self.stale = stale_documents(conn, self.version) | self.forced
             known = known_documents(conn, [r.file_path for r in refs], self.stale)
             skips = known_skips(conn, [r.file_path for r in refs])
         for ref in refs:
@@ -182,7 +191,8 @@ def run(
     """Extract, transform and load every document under paths into the database at db_url.
 
     Migrates the database to head first. Raises LockBusy if another run is writing to the database, and
-    PathNotFound, before touching it, if a path does not exist.
+    PathNotFound, before touching it, if a path does not exist, and CorrectionError, before writing anything,
+    for a mistake in the corrections folder.
     """
     started = time.monotonic()
     paths = list(paths or ["seeds"])
@@ -190,6 +200,7 @@ def run(
     if missing:
         raise PathNotFound(missing)
     options = options or RunOptions()
+    found = load_corrections(options.corrections)
     url = resolve_url(db_url)
     engine = make_engine(url)
     version = extractor_version()
@@ -209,7 +220,10 @@ def run(
             run_id = start_run(engine, [os.path.abspath(p) for p in paths], version)
             summary = RunSummary(run_id=run_id, status="running", database=masked(url))
             try:
-                _execute(engine, executor, planner, outcomes, run_id, paths, version, summary, progress)
+                corrections = begin_corrections(engine, found, run_id, planner.fresh)
+                if corrections is not None:
+                    planner.forced = corrections.redo
+                _execute(engine, executor, planner, outcomes, run_id, paths, version, summary, progress, corrections)
             except BaseException as exc:
                 reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
                 summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
@@ -266,8 +280,13 @@ class _Primed:
 
 
 def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[list[Outcome]], run_id: int,
-             paths: list[str], version: str, summary: RunSummary, progress: Progress | None) -> None:
+             paths: list[str], version: str, summary: RunSummary, progress: Progress | None,
+             corrections=None) -> None:
     loader = Loader(engine, run_id, version)
+    write = loader.write
+    if corrections is not None:  # applied between the transform and the load
+        loader.agency_ids.update(corrections.agency_ids)
+        write = corrections.wrap(loader.write)
     totals = BatchCounts()
     pending: list = []
     pending_docs = 0
@@ -283,12 +302,12 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
             # the end is a batch or two, not a transaction's worth (laws/ + news/: the news files come last, and
             # their metrics took 0.2 s to write after the workers were done).
             if pending_docs >= LOAD_BATCH_DOCUMENTS or (planner.exhausted and not executor.next_ready()):
-                totals.add(loader.write(pending))
+                totals.add(write(pending))
                 _tell(progress, planner, len(pending))
                 pending, pending_docs = [], 0
         pending.extend(planner.unusable)
         if pending:
-            totals.add(loader.write(pending))
+            totals.add(write(pending))
         _tell(progress, planner, len(pending))
     finally:
         executor.close()
@@ -303,6 +322,8 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
 
         link_duplicates(engine)
         after_load(engine, run_id)
+    if corrections is not None:
+        _correction_counts(summary, corrections.finish(engine, removed), corrections.version)
     summary.files_seen = planner.seen - totals.skipped
     summary.files_skipped = planner.skipped + totals.skipped
     summary.files_unchanged = planner.unchanged + totals.unchanged
@@ -355,6 +376,14 @@ def count_documents(paths: Iterable[str], include: tuple[str, ...] = (), exclude
         except OSError:
             continue
     return total
+
+
+def _correction_counts(summary: RunSummary, counts, version: str | None) -> None:
+    summary.corrections_applied = counts.applied
+    summary.corrections_orphaned = counts.orphaned
+    summary.corrections_pending = counts.pending
+    summary.corrections_version = version
+    summary.orphaned = counts.orphans
 
 
 def print_progress_to(stream=sys.stderr) -> Progress:

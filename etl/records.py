@@ -85,6 +85,8 @@ class MetricRecord:
     cumulative: bool = False
     on_topic: bool = True
     agency_name: str | None = None  # canonical name of the agency the figure belongs to
+    agency_basis: str | None = None  # how it was chosen: sentence, issuer, publisher, most_named, none, correction
+    extracted_values: str | None = None  # JSON: the extractor's values of the fields corrections changed
 
 
 @dataclass(slots=True)
@@ -100,6 +102,8 @@ class DocumentRecord:
     simhash: int | None = None  # 64-bit signed, for near-duplicate detection
     agencies: list[AgencyMention] = field(default_factory=list)
     metrics: list[MetricRecord] = field(default_factory=list)
+    unresolved_agencies: tuple[str, ...] = ()  # bare agency mentions with no place to resolve them (市医保局)
+    extracted_values: str | None = None  # JSON: the extractor's values of the fields corrections changed
 
 
 @fast_pickle

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import MetaData, create_engine, select, text
 
 # When a row was written differs between two runs; what was written must not.
 TIMESTAMPS = frozenset({"started_at", "finished_at", "failed_at", "removed_at"})
@@ -18,6 +18,16 @@ def run_etl(etl_bin: list[str], *args: str, cwd: Path | None = None, env: dict |
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([*etl_bin, *args], cwd=cwd, env=full_env, capture_output=True, text=True,
                           timeout=timeout)
+
+
+def query(url: str, sql: str, **params) -> list[tuple]:
+    """The rows of one SQL statement on the database at url, as tuples."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()
 
 
 def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:

@@ -209,6 +209,10 @@ class Loader:
             "status": "active",
             "removed_at": None,
             "run_id": self.run_id,
+            # corrections and the review queue (etl.corrections)
+            "corrected": record.extracted_values is not None,
+            "extracted_values": record.extracted_values,
+            "unresolved_agencies": _joined(record.unresolved_agencies),
         }
 
     def _prelinks(self, conn: Connection, docs: list[tuple[int, Transformed]]) -> list[int | None]:
@@ -372,6 +376,8 @@ class Loader:
                     "raw_text": m.raw_text, "sentence": m.sentence, "char_start": m.char_start,
                     "char_end": m.char_end, "period_start": m.period_start, "period_end": m.period_end,
                     "period_kind": m.period_kind, "cumulative": m.cumulative, "on_topic": m.on_topic, "run_id": self.run_id,
+                    "agency_basis": m.agency_basis, "corrected": m.extracted_values is not None,
+                    "extracted_values": m.extracted_values,
                 })
         if links:
             bulk_insert(conn, document_agencies, list(links.values()))

@@ -110,6 +110,15 @@ etl_runs = Table(
     Column("metrics", Integer, nullable=False, default=0, comment="metrics in the database after the run"),
     Column("metrics_written", Integer, nullable=False, default=0, comment="metric rows this run inserted"),
     Column("error", Text, comment="why the run failed or was aborted, one line"),
+    # corrections (migration 0012)
+    Column("corrections_sha256", String(64),
+           comment="version of the corrections folder the run applied (SHA-256 of its files); null: none"),
+    Column("corrections_applied", Integer, nullable=False, default=0, server_default="0",
+           comment="corrections that hold after the run"),
+    Column("corrections_orphaned", Integer, nullable=False, default=0, server_default="0",
+           comment="corrections whose target no longer exists after the run (see the corrections table)"),
+    Column("corrections_pending", Integer, nullable=False, default=0, server_default="0",
+           comment="corrections whose document no run has re-read since they were written"),
     CheckConstraint(_in("status", RUN_STATUSES), name="status"),
     comment="One row per `etl run`: when, what it was given, what it found and what it wrote.",
 )
@@ -169,6 +178,13 @@ documents = Table(
     Column("removed_at", UTCDateTime, index=True, comment="when the file was found gone (UTC)"),
     Column("first_run_id", Integer, ForeignKey("etl_runs.id"), nullable=False, index=True,
            comment="the run that first loaded this document"),
+    # corrections and the review queue (migration 0012)
+    Column("corrected", Boolean, nullable=False, default=False, server_default="0",
+           comment="a correction changed this row (see extracted_values and correction_documents)"),
+    Column("extracted_values", Text,
+           comment="JSON: what the extractor gave for the fields corrections changed; null when none did"),
+    Column("unresolved_agencies", Text,
+           comment="agency mentions the transform could not place (市医保局 with no place named), separated by '; '"),
     run_fk(),
     CheckConstraint("status IN ('active', 'removed')", name="status"),
     CheckConstraint("duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"),
@@ -259,6 +275,14 @@ metrics = Table(
     Column("cumulative", Boolean, nullable=False, default=False,
            comment="a running total (累计, 以来): do not add it to its own parts"),
     Column("on_topic", Boolean, nullable=False, comment="whether the figure is about medical-insurance supervision"),
+    # corrections and the review queue (migration 0012)
+    Column("agency_basis", String(16),
+           comment="how agency_id was chosen: sentence (the subject of the figure's clause), issuer, publisher or "
+                   "most_named (the document's main body: a fallback), correction, none"),
+    Column("corrected", Boolean, nullable=False, default=False, server_default="0",
+           comment="a correction changed this figure (see extracted_values, and correction_documents for which)"),
+    Column("extracted_values", Text,
+           comment="JSON: what the extractor gave for the fields corrections changed; null when none did"),
     run_fk(),
     CheckConstraint(_in("qualifier", QUALIFIERS), name="qualifier"),
     comment="One row per distinct reported figure in a document, with its evidence.",
@@ -318,4 +342,47 @@ dim_date = Table(
     comment="Calendar dimension, one row per day: join documents.published_on or a metric's period here "
             "to group by year, quarter, month or week on any database. The load step keeps it covering "
             "whole years around every loaded date.",
+)
+
+CORRECTION_STATUSES = ("pending", "applied", "orphaned", "withdrawn")
+
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="surrogate key"),
+    Column("key", String(64), nullable=False, unique=True,
+           comment="SHA-256 of what the correction says (kind, target, values): editing it makes a new one"),
+    Column("kind", String(32), nullable=False,
+           comment="suppress_metric, set_metric, set_document, agency_alias, merge_agencies, link_duplicate, "
+                   "unlink_duplicate or accept"),
+    Column("file", Text, nullable=False, comment="the file it is written in, relative to the corrections folder"),
+    Column("line", Integer, nullable=False, comment="the line it starts on"),
+    Column("target", Text, nullable=False, comment="what it corrects, in words"),
+    Column("spec", Text, nullable=False, comment="the correction as JSON"),
+    Column("status", String(16), nullable=False,
+           comment="applied; orphaned (its target no longer exists); pending (its document has not been re-read "
+                   "since); withdrawn (gone from the folder, documents not yet re-read)"),
+    Column("detail", Text, comment="why it is orphaned or pending, in one line"),
+    Column("documents", Integer, nullable=False, default=0, comment="documents it applies to"),
+    Column("first_run_id", Integer, ForeignKey("etl_runs.id"), nullable=False, index=True,
+           comment="the run that first met it"),
+    run_fk(),
+    CheckConstraint(_in("status", CORRECTION_STATUSES), name="status"),
+    comment="Corrections from the corrections folder (YAML files under version control), as the last run found "
+            "them: applied after the transform, before the load, on every run.",
+)
+
+correction_documents = Table(
+    "correction_documents",
+    metadata,
+    Column("correction_id", Integer, ForeignKey("corrections.id", ondelete="CASCADE"), nullable=False,
+           comment="the correction"),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True,
+           comment="a document it was applied to when that document was last transformed"),
+    Column("outcome", String(16), nullable=False,
+           comment="applied, or orphaned (the document no longer has the figure it names)"),
+    Column("detail", Text, comment="what it changed, or why it could not"),
+    run_fk(),
+    PrimaryKeyConstraint("correction_id", "document_id"),
+    comment="Which corrections each document's rows reflect (lineage), and which no longer fit it.",
 )

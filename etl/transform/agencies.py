@@ -515,9 +515,15 @@ def find_agencies(doc: ExtractedDocument) -> list[AgencyMention]:
 
 
 def attribute_metric(char_start: int | None, mentions: list[AgencyMention], body_text: str) -> str | None:
-    """Canonical name of the agency a figure at char_start belongs to: the subject of its clause (the first
-    body named in the nearest clause of its sentence that names one, before the figure), else the
-    document's main agency (issuer, then publisher, then the most-named body)."""
+    """Canonical name of the agency a figure at char_start belongs to (see attribution)."""
+    return attribution(char_start, mentions, body_text)[0]
+
+
+def attribution(char_start: int | None, mentions: list[AgencyMention], body_text: str) -> tuple[str | None, str]:
+    """(agency, basis) for a figure at char_start: the subject of its clause (the first body named in the
+    nearest clause of its sentence that names one, before the figure; basis 'sentence'), else the
+    document's main agency (basis 'issuer', 'publisher' or 'most_named': a fallback the review queue shows;
+    'none' when the document names no body)."""
     if char_start is not None and body_text:
         # the last sentence end before the figure, found backwards (C-speed rfind, not a scan from 0:
         # that made attribution quadratic in figures x text)
@@ -530,17 +536,22 @@ def attribute_metric(char_start: int | None, mentions: list[AgencyMention], body
             for cs in reversed(bounds):
                 in_clause = [name for s, name in spans if s >= cs]
                 if in_clause:
-                    return in_clause[0]
-    return main_agency(mentions)
+                    return in_clause[0], "sentence"
+    return _main_agency(mentions)
 
 
 def main_agency(mentions: list[AgencyMention]) -> str | None:
     """The body a document is chiefly by or about: its issuer, else publisher, else the most-named one."""
+    return _main_agency(mentions)[0]
+
+
+def _main_agency(mentions: list[AgencyMention]) -> tuple[str | None, str]:
+    """main_agency, with the role that chose it: issuer, publisher, most_named (none: no body)."""
     for role in ("issuer", "publisher"):
         for mt in mentions:
             if mt.role == role:
-                return mt.name
+                return mt.name, role
     if not mentions:
-        return None
+        return None, "none"
     best = max(mentions, key=lambda mt: (mt.mention_count, -min((s for s, _ in mt.spans), default=1 << 30)))
-    return best.name
+    return best.name, "most_named"

@@ -11,18 +11,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from etl.api import inspect_file, run
-from tests.helpers import run_etl
+from tests.helpers import query, run_etl
 
 SEED_NAMES = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "seeds").iterdir())
-
-
-def query(url: str, sql: str, **params) -> list[tuple]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql), params)]
-    finally:
-        engine.dispose()
 
 
 def counts(url: str) -> dict[str, int]:
