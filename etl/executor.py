@@ -15,7 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Protocol
 
-from etl.work import Outcome, Task, process_batch, worker_died
+from etl.records import Outcome, Task
+from etl.work import process_batch, worker_died
 
 
 class Executor(Protocol):

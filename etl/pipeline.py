@@ -18,9 +18,10 @@ from etl.config import masked, resolve_url
 from etl.corrections import begin_run as begin_corrections
 from etl.corrections import load_corrections
 from etl.executor import Executor, make_executor
-from etl.extract.files import FileRef, Skipped, Unusable, walk
+from etl.extract.files import NOT_DOCUMENT_SUFFIXES, SKIPPED_FOLDERS, Skipped, Unusable, _matches, walk
 from etl.load import migrate
 from etl.load.db import make_engine, sqlite_path
+from etl.load.duplicates import link_duplicates
 from etl.load.loader import (
     BatchCounts,
     Loader,
@@ -32,10 +33,10 @@ from etl.load.loader import (
     table_counts,
 )
 from etl.load.lock import writer_lock
+from etl.load.postload import after_load
 from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
-from etl.records import Failure
+from etl.records import Failed, Failure, FileRef, Outcome, Task
 from etl.version import extractor_version
-from etl.work import Failed, Outcome, Task
 
 PLAN_CHUNK = 512  # files whose stored state is fetched with one query
 TASKS_PER_BATCH = 16  # files a worker handles per round trip
@@ -317,8 +318,6 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
         removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
         forget_skipped(engine, folder, planner.seen_hashes)
     if totals.new or totals.changed or totals.moved or totals.reprocessed or removed:
-        from etl.load.duplicates import link_duplicates  # imports the transform: only when needed
-        from etl.load.postload import after_load
 
         link_duplicates(engine)
         after_load(engine, run_id)
@@ -353,7 +352,6 @@ def count_documents(paths: Iterable[str], include: tuple[str, ...] = (), exclude
     types the folder listing gives: no stat per file, so it costs a few milliseconds per thousand files
     (bench/README.md), not the walk's own time. Symlinks and special files may make it differ by a few.
     """
-    from etl.extract.files import NOT_DOCUMENT_SUFFIXES, SKIPPED_FOLDERS, _matches
 
     total = 0
     stack = [(p, "") for p in paths if os.path.isdir(p)]

@@ -16,7 +16,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from etl.load.schema import LEVELS, QUALIFIERS
+from etl.constants import LEVELS, QUALIFIERS
+from etl.load.vocabulary import indicator_codes
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_NAME = 200  # agencies.name, sources.name
@@ -307,6 +308,5 @@ def _boolean(raw: Any) -> bool:
 
 
 def _indicator_codes() -> frozenset[str]:
-    from etl.load.vocabulary import indicator_codes
 
     return indicator_codes()

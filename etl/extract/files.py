@@ -15,8 +15,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from etl.records import StageError
-from etl.wire import fast_pickle
+from etl.records import FileRef, StageError
 
 # Files that are not documents: media, archives, office binaries, code and data. Skipped and counted.
 NOT_DOCUMENT_SUFFIXES = frozenset(
@@ -29,17 +28,6 @@ NOT_DOCUMENT_SUFFIXES = frozenset(
     """.split()
 )
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "CVS", "_darcs"})
-
-
-@fast_pickle
-@dataclass(frozen=True, slots=True)
-class FileRef:
-    """A document file found by the walk."""
-
-    file_path: str  # absolute path: identifies the document
-    source_path: str  # relative to the folder given (a file given directly: its name)
-    size: int
-    mtime_ns: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,9 @@ from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from etl.load.bulk import bulk_insert, draw_ids, insert_with_ids
+from etl.load.dimdate import YearCoverage
+from etl.load.duplicates import order_key
+from etl.load.prelink import PreLinker
 from etl.load.schema import (
     agencies,
     agency_aliases,
@@ -27,10 +30,8 @@ from etl.load.schema import (
     sources,
 )
 from etl.load.vocabulary import indicator_codes
-from etl.records import AgencyMention, SourceRef
-from etl.reporting.dimdate import YearCoverage
+from etl.records import AgencyMention, Failed, NotDocument, Outcome, SourceRef, Transformed, Unchanged
 from etl.version import extractor_version
-from etl.work import Failed, NotDocument, Outcome, Transformed, Unchanged
 
 LIST_SEPARATOR = "; "
 IN_CHUNK = 500  # bound parameters per IN (...) list, well under every driver's limit
@@ -217,8 +218,6 @@ class Loader:
 
     def _prelinks(self, conn: Connection, docs: list[tuple[int, Transformed]]) -> list[int | None]:
         """duplicate_of_id as guessed for these documents, in order (see etl.load.prelink)."""
-        from etl.load.duplicates import order_key  # imports the transform: not for a run that writes nothing
-        from etl.load.prelink import PreLinker
 
         if self.prelinker is None:
             self.prelinker = PreLinker()

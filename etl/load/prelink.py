@@ -17,8 +17,8 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from etl.constants import DUPLICATE_MAX_DISTANCE
 from etl.load.duplicates import MASK64
-from etl.transform.duplicates import DUPLICATE_MAX_DISTANCE
 
 BLOCKS = 4
 BLOCK_BITS = 16

@@ -26,6 +26,30 @@ from sqlalchemy.engine import Connection, Engine
 from etl.load import migrate
 from etl.load.lock import writer_lock
 
+FTS_DESCRIPTION = (
+    "Full-text copy of documents.title and body_text for substring search in Chinese (SQLite: FTS5 "
+    "trigram; PostgreSQL: pg_trgm GIN indexes), kept in sync by triggers."
+)
+FTS_COLUMNS = {
+    "document_id": "documents.id",
+    "title": "copy of documents.title",
+    "body_text": "copy of documents.body_text",
+}
+FTS_VIEW_DESCRIPTION = (
+    "documents.title and body_text for substring search in Chinese, read straight from documents: the "
+    "search index is off (etl search-index enable builds it, for faster searches and slower loads)."
+)
+FTS_VIEW_COLUMNS = {
+    "document_id": "documents.id",
+    "title": "documents.title",
+    "body_text": "documents.body_text",
+}
+
+
+def fts_description(index_on: bool) -> tuple[str, dict[str, str]]:
+    """What fts_documents is, with the search index on (an index kept by triggers) or off (a view)."""
+    return (FTS_DESCRIPTION, FTS_COLUMNS) if index_on else (FTS_VIEW_DESCRIPTION, FTS_VIEW_COLUMNS)
+
 
 class SearchIndex(StrEnum):
     ON = "on"
@@ -117,8 +141,6 @@ def search_index_state(conn: Connection) -> SearchIndex:
 def _comment_postgres(conn: Connection, on: bool) -> None:
     """COMMENT ON takes no bind parameters: psycopg composes the literals, inside this transaction."""
     from psycopg import sql
-
-    from etl.reporting.catalog import fts_description
 
     kind = sql.SQL("TABLE" if on else "VIEW")
     description, columns = fts_description(on)

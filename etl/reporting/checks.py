@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from etl.constants import BEIJING
+from etl.load.search_index import SearchIndex, search_index_state
 from etl.reporting.queries import Report, ReportError, Result, find_reports, run_report, sql_dir
-
-BEIJING = timezone(timedelta(hours=8))
 
 
 @dataclass(slots=True)
@@ -55,7 +55,6 @@ FTS5_INTEGRITY = Report(
 def fts5_integrity(conn: Connection) -> Result | None:
     """FTS5's integrity-check (rank 1: with the content table) in a transaction rolled back; None when the
     database is not SQLite or its search index is off."""
-    from etl.load.search_index import SearchIndex, search_index_state
 
     if conn.dialect.name != "sqlite" or search_index_state(conn) is not SearchIndex.ON:
         return None

@@ -18,15 +18,14 @@ Documents name one body many ways (国家医保局 / 国家医疗保障局; 市�
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 from etl.records import AgencyMention, ExtractedDocument
+from etl.rules import government_suffixes, rows
 from etl.transform.regions import Gazetteer, Region, gazetteer
 
 # What may stand right before a bare 市/县/区 prefix for it to mean "this place's" (我县, 联合市公安局).
@@ -52,7 +51,7 @@ _FUNCTION_CHARS = set("和及与同向对由在经为并将请报送交至到从
 _NOT_AFTER = {"央行": "中", "人民银行": "国", "国办": "全中各"}
 _NOT_BEFORE = {"最高法": "定律规", "最高检": "察"}
 # An issuer string we cannot parse is still kept when it reads like a body's name.
-_BODY_TAIL = re.compile(r"(?:局|委员会|委|院|厅|部|署|办|办公室|政府|中心|所|站|队)$")
+_BODY_TAIL = re.compile("(?:" + "|".join(map(re.escape, government_suffixes("agency"))) + ")$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +111,7 @@ def longest_first_pattern(words: Iterable[str]) -> str:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    with resources.files("etl.transform").joinpath(f"data/{name}").open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    return rows(name.removesuffix(".csv"))
 
 
 class _Matcher:

@@ -30,10 +30,11 @@ from functools import cache
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
+from etl.constants import DUPLICATE_MAX_DISTANCE  # noqa: F401 - re-exported for the transform's callers
+
 if TYPE_CHECKING:
     import numpy as np
 
-DUPLICATE_MAX_DISTANCE = 6
 SHINGLE_CHARS = 4
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _MASK64 = (1 << 64) - 1

@@ -6,21 +6,9 @@ all go without them), which is what keeps precision high. Order matters in the r
 
 from __future__ import annotations
 
-CURRENCIES: dict[str, str] = {
-    "元人民币": "CNY",
-    "人民币元": "CNY",
-    "人民币": "CNY",
-    "元": "CNY",
-    "美元": "USD",
-    "美金": "USD",
-    "港元": "HKD",
-    "港币": "HKD",
-    "欧元": "EUR",
-    "日元": "JPY",
-    "英镑": "GBP",
-    "韩元": "KRW",
-    "澳元": "AUD",
-}
+from etl.rules import rows
+
+CURRENCIES: dict[str, str] = {row["word"]: row["code"] for row in rows("currencies")}  # currencies.csv
 
 # Measure words of counted things. 个 is not a unit before a duration (3个月) or a percentage point.
 COUNT_UNITS = (

@@ -23,8 +23,13 @@ from sqlalchemy.engine import Engine
 from etl.api import run
 from etl.load import migrate
 from etl.load.db import make_engine
-from etl.load.search_index import SearchIndex, search_index_state, switch_search_index
-from etl.reporting.catalog import FTS_COLUMNS, FTS_DESCRIPTION
+from etl.load.search_index import (
+    FTS_COLUMNS,
+    FTS_DESCRIPTION,
+    SearchIndex,
+    search_index_state,
+    switch_search_index,
+)
 from etl.reporting.checks import run_checks
 from etl.reporting.datasette import available
 from etl.reporting.search import search

@@ -12,15 +12,15 @@ A first load of laws/ (1949-2022) adds 27,000 rows, which at the end of the run 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, union_all
 from sqlalchemy.engine import Connection, Engine
 
+from etl.constants import BEIJING
 from etl.load.bulk import bulk_insert, executemany_values
 from etl.load.schema import dim_date, documents, metrics
 
-BEIJING = timezone(timedelta(hours=8))
 EARLIEST, LATEST = 1900, 2200
 
 
