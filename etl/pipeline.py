@@ -35,7 +35,7 @@ from etl.load.loader import (
 from etl.load.lock import writer_lock
 from etl.load.postload import after_load
 from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
-from etl.records import Failed, Failure, FileRef, Outcome, Task
+from etl.records import DocumentRecord, Failed, Failure, FileRef, Outcome, Task, Transformed
 from etl.version import extractor_version
 
 PLAN_CHUNK = 512  # files whose stored state is fetched with one query
@@ -318,7 +318,6 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
         removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
         forget_skipped(engine, folder, planner.seen_hashes)
     if totals.new or totals.changed or totals.moved or totals.reprocessed or removed:
-
         link_duplicates(engine)
         after_load(engine, run_id)
     if corrections is not None:
@@ -345,6 +344,66 @@ def _tell(progress: Progress | None, planner: _Planner, written: int) -> None:
         progress(settled)
 
 
+def load_records(records: Iterable[DocumentRecord], db_url: str | None = None, root: str | os.PathLike = ".",
+                 lock_wait_seconds: float = 0.0) -> RunSummary:
+    """Write records made outside a run (etl.api.inspect_file, a notebook's own transform) as one run of their
+    own: migrated, under the writer lock, copies linked, and its etl_runs row closed as a run's is.
+
+    A record's document is the file `root/source_path`: loading it again replaces that document's rows."""
+    started = time.monotonic()
+    records = list(records)
+    url = resolve_url(db_url)
+    engine = make_engine(url)
+    version = extractor_version()
+    base = os.path.abspath(root)
+    try:
+        with writer_lock(engine, lock_wait_seconds):
+            migrate.upgrade_to_head(engine)
+            abort_stale_runs(engine)
+            sync_vocabulary(engine)
+            run_id = start_run(engine, [base], version)
+            summary = RunSummary(run_id=run_id, status="running", database=masked(url))
+            try:
+                totals = _write_records(engine, run_id, version, base, records)
+                if totals.new or totals.changed or totals.moved or totals.reprocessed:
+                    link_duplicates(engine)
+                    after_load(engine, run_id)
+                summary.files_seen = len(records)
+                summary.files_new, summary.files_changed = totals.new, totals.changed
+                summary.files_reprocessed, summary.files_moved = totals.reprocessed, totals.moved
+                summary.metrics_written = totals.metrics_written
+                for key, value in table_counts(engine).items():
+                    setattr(summary, key, value)
+            except BaseException as exc:
+                summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
+                finish_run(engine, run_id, summary.status, _counts(summary), f"{type(exc).__name__}: {exc}"[:500])
+                raise
+            summary.status = "succeeded"
+            summary.seconds = round(time.monotonic() - started, 3)
+            finish_run(engine, run_id, summary.status, _counts(summary))
+            return summary
+    finally:
+        engine.dispose()
+
+
+def _write_records(engine, run_id: int, version: str, base: str, records: list[DocumentRecord]) -> BatchCounts:
+    """The records as Transformed outcomes of files under base, written LOAD_BATCH_DOCUMENTS at a time."""
+    paths = [os.path.join(base, r.source_path) for r in records]
+    with engine.connect() as conn:
+        known = known_documents(conn, paths, set())
+    loader = Loader(engine, run_id, version)
+    totals = BatchCounts()
+    outcomes: list[Outcome] = []
+    for path, record in zip(paths, records, strict=True):
+        doc = known.get(path)
+        task = Task(FileRef(path, record.source_path, record.size_bytes, 0), doc.id if doc else None,
+                    doc.content_sha256 if doc else None, True)
+        outcomes.append(Transformed(task, record))
+    for start in range(0, len(outcomes), LOAD_BATCH_DOCUMENTS):
+        totals.add(loader.write(outcomes[start:start + LOAD_BATCH_DOCUMENTS]))
+    return totals
+
+
 def count_documents(paths: Iterable[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> int:
     """About how many document files a run will meet, for a progress bar's total.
 
@@ -352,7 +411,6 @@ def count_documents(paths: Iterable[str], include: tuple[str, ...] = (), exclude
     types the folder listing gives: no stat per file, so it costs a few milliseconds per thousand files
     (bench/README.md), not the walk's own time. Symlinks and special files may make it differ by a few.
     """
-
     total = 0
     stack = [(p, "") for p in paths if os.path.isdir(p)]
     total += sum(1 for p in paths if os.path.isfile(p))

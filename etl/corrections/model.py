@@ -250,7 +250,7 @@ def _convert(name: str, raw: Any, indicator_codes: frozenset[str] | None) -> Any
     elif name == "indicator":
         codes = indicator_codes if indicator_codes is not None else _indicator_codes()
         if text not in codes:
-            raise ValueError(f"unknown indicator {text!r} (the codes are in etl/data/indicators.csv)")
+            raise ValueError(f"unknown indicator {text!r} (the codes are in etl/rules/indicators.csv)")
     elif name == "qualifier" and text not in QUALIFIERS:
         raise ValueError(f"unknown qualifier {text!r}; one of {', '.join(QUALIFIERS)}")
     elif name == "level" and text not in LEVELS:

@@ -3,9 +3,9 @@
 Documents name one body many ways (国家医保局 / 国家医疗保障局; 市公安局 in a Beijing story; 县医保局 in a
 歙县 press release). The rules here are about the language, not about any one document:
 
-- national bodies come from a gazetteer of official names and short forms (data/national_agencies.csv);
-- a local body is {place}{suffix}: the suffix table (data/local_agency_suffixes.csv) expands short forms
-  (医保局 -> 医疗保障局), the division table (data/divisions.csv, via regions.py) says whether the
+- national bodies come from a gazetteer of official names and short forms (etl/rules/national_agencies.csv);
+- a local body is {place}{suffix}: the suffix table (etl/rules/local_agency_suffixes.csv) expands short forms
+  (医保局 -> 医疗保障局), the division table (etl/rules/divisions.csv, via regions.py) says whether the
   characters before it are a place, and which;
 - a bare 市/县/区/省 prefix (市公安局, 我县医疗保障局) resolves to the place the sentence is about: the
   last place named in the sentence, else the document's own place (issuer, publisher, source, title,

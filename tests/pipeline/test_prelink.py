@@ -101,7 +101,7 @@ def test_copies_of_seeds_are_inserted_linked_and_the_result_is_the_same(tmp_path
         rewritten.append(exact_pass(engine, *args, **kwargs))
         return rewritten[-1]
 
-    monkeypatch.setattr(etl.load.duplicates, "link_duplicates", counting)
+    monkeypatch.setattr(pipeline, "link_duplicates", counting)
     guessed_url = f"sqlite:///{tmp_path / 'guessed.db'}"
     pipeline.run([str(tree)], guessed_url, RunOptions(workers=1))
 
