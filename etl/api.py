@@ -22,11 +22,8 @@ from typing import Any
 from sqlalchemy.engine import Engine, make_url
 
 from etl.config import masked, resolve_url
-from etl.corrections.files import DEFAULT_FILE, append, load_folder
 from etl.corrections.folder import folder_for_writing, resolve_folder
-from etl.corrections.lookup import pin_documents
 from etl.corrections.model import Correction, CorrectionError
-from etl.corrections.store import stored_statuses
 from etl.extract.files import read_file
 from etl.load import migrate as migrations
 from etl.load.db import DatabaseNotFound, UnsupportedDatabase, make_engine, sqlite_path
@@ -257,21 +254,33 @@ def correct(specs: dict | list[dict], corrections: str | os.PathLike | None = No
     $ETL_CORRECTIONS_DIR, else ./corrections, made when missing) and return the file and the corrections added. With db_url, a
     `document` given as a database id or a sha256 alone is written as the document's path and sha256.
     Raises CorrectionError for a mistake; nothing is written then."""
+    from etl.corrections.files import (  # start-up: YAML, which a run without corrections skips
+        DEFAULT_FILE,
+        append,
+    )
+
     items = [specs] if isinstance(specs, dict) else list(specs)
     if db_url is not None:
-        items = pin_documents(items, db_url)
+        items = pin(items, db_url)
     path, added = append(folder_for_writing(corrections), items, file or DEFAULT_FILE)
     return str(path), added
 
 
 def pin(specs: list[dict], db_url: str) -> list[dict]:
     """Correction mappings whose `document` (a database id, path or sha256) is named by its path and sha256."""
+    from etl.corrections.lookup import (
+        pin_documents,  # start-up: as the corrections files, only when asked for
+    )
+
     return pin_documents(specs, db_url)
 
 
 def list_corrections(corrections: str | os.PathLike | None = None, db_url: str | None = None) -> list[tuple]:
     """(correction, status, detail) for each correction of the folder, checked; status and detail as the
     database's last run found them (None without db_url, or for one no run has met)."""
+    from etl.corrections.files import load_folder  # start-up: YAML, which a run without corrections skips
+    from etl.corrections.store import stored_statuses  # start-up: as above
+
     folder = resolve_folder(corrections)
     if folder is None:
         raise CorrectionError("corrections", "no corrections folder here (give --corrections DIR)")

@@ -65,8 +65,8 @@ def _load_transform() -> None:
     otherwise, twice over on two workers, while the parent migrates on the same cores); in a worker it is a
     no-op then, and covers start methods that do not fork.
     """
-    import etl.transform  # noqa: F401
-    from etl.transform.duplicates import simhash
+    import etl.transform  # noqa: F401 - start-up: the transform, only for a run that will transform files
+    from etl.transform.duplicates import simhash  # start-up: as above
 
     simhash("warm up")
 
@@ -188,7 +188,9 @@ def _done(outcomes: list[Outcome]) -> Future:
 def make_executor(spec: str, workers: int, max_bytes: int | None) -> Executor:
     """'local' (a process pool of `workers`, inline when 1) or 'dask' / 'dask://HOST:PORT'."""
     if spec.startswith("dask"):
-        from etl.executor_dask import DaskExecutor  # optional extra
+        from etl.executor_dask import (
+            DaskExecutor,  # start-up: an optional extra, imported only when asked for
+        )
 
         return DaskExecutor(spec, max_bytes, workers=workers)
     if spec != "local":

@@ -69,7 +69,7 @@ def _time_limit(seconds: float):
 
 def process(task: Task, max_bytes: int | None) -> Outcome:
     """Never raises: an unusable file becomes a Failed outcome with a one-line reason."""
-    from etl.transform import transform_document
+    from etl.transform import transform_document  # start-up: a no-change run never imports the transform
 
     ref = task.ref
     sha: str | None = None

@@ -273,7 +273,7 @@ class _Work:
 
     def _reattribute(self, c: Correction) -> int:
         """Figures whose agency the new mentions change, as the transform would now attribute them."""
-        from etl.transform.agencies import attribution  # the transform, only when an alias applies
+        from etl.transform.agencies import attribution  # start-up: the transform, only when an alias applies
 
         body = self.extracted.body_text or ""
         moved = 0

@@ -333,7 +333,9 @@ def _agencies(conn: Connection, session: CorrectionRun) -> dict[str, AgencyInfo]
 
 def _read_name(name: str) -> AgencyInfo | None:
     """What the transform makes of an agency's canonical name on its own: the body, if it reads as exactly that."""
-    from etl.transform.agencies import find_agencies  # the transform, only for a name the database lacks
+    from etl.transform.agencies import (
+        find_agencies,  # start-up: the transform, only for a name the database lacks
+    )
 
     found = find_agencies(ExtractedDocument(format="text", encoding="utf-8", body_text=name))
     match = next((m for m in found if m.name == name), None)
