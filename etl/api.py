@@ -293,7 +293,7 @@ def list_corrections(corrections: str | os.PathLike | None = None, db_url: str |
 
 
 def _postgres(db_url: str | None) -> None:
-    from etl.reporting.roles import require_postgres  # start-up: psycopg costs every other command ~30 ms
+    from etl.reporting.roles import require_postgres  # start-up: psycopg, which no other command needs
 
     require_postgres(make_url(resolve_url(db_url)).get_backend_name())
 
@@ -303,7 +303,7 @@ def grant_reader(name: str, password: str | None = None, schema: str = "public",
     """Create or update NAME, a read-only PostgreSQL login; returns the statements run and the URL to give BI
     tools (password masked). Raises RoleError on another database or for a name that does not fit."""
     from etl.reporting.roles import (
-        grant_reader as _grant,  # start-up: psycopg costs every other command ~30 ms
+        grant_reader as _grant,  # start-up: psycopg, which no other command needs
     )
 
     _postgres(db_url)
@@ -315,7 +315,7 @@ def grant_reader(name: str, password: str | None = None, schema: str = "public",
 def revoke_reader(name: str, db_url: str | None = None) -> None:
     """Remove NAME's privileges on this database and drop the role."""
     from etl.reporting.roles import (
-        revoke_reader as _revoke,  # start-up: psycopg costs every other command ~30 ms
+        revoke_reader as _revoke,  # start-up: psycopg, which no other command needs
     )
 
     _postgres(db_url)
@@ -362,7 +362,7 @@ def usage_error(exc: BaseException) -> str | None:
     """The one-line message when exc is the caller's mistake (exit 2 on the command line), else None: a report,
     check, revision, path, rule table or SQLite file that does not exist or does not fit, a database we do not
     support, a role command on SQLite."""
-    from etl.reporting.roles import RoleError  # start-up: psycopg costs every other command ~30 ms
+    from etl.reporting.roles import RoleError  # start-up: psycopg, which no other command needs
 
     if isinstance(exc, DatabaseNotFound | UnsupportedDatabase | PathNotFound | ReportError | RoleError
                   | UnknownRevision | UnknownIssue | ChartError | RuleError | CorrectionError):

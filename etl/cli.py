@@ -316,7 +316,7 @@ def main() -> None:
         sys.exit(EXIT_USAGE if usage else EXIT_ERROR)
     finally:
         # The process exits next. Interpreter shutdown runs full garbage collections over every object a run
-        # made (SQLAlchemy, NumPy, the transform's tables): ~70 ms after a load of laws/. Frozen objects are
+        # made (SQLAlchemy, NumPy, the transform's tables), noticeable after a load (bench/README.md). Frozen objects are
         # not traversed; they are still released by reference counting and the OS. Databases and files are
         # closed by then (the commands dispose of their engines), so nothing waits on a finalizer.
         import gc

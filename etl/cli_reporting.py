@@ -152,8 +152,8 @@ def search_index_group(ctx, db_url) -> None:
     \b
     On: `etl search`, the search report and Datasette's search box read a trigram
         index (SQLite FTS5, PostgreSQL pg_trgm), fast on any number of documents;
-        every load also indexes what it adds (a first load of laws/: 7.5 s, not 2.2 s).
-    Off: searches read every document (about 50 ms per 3,500 documents).
+        every load also indexes what it adds, which makes loads slower.
+    Off: searches read every document, slower as the corpus grows.
     Enabling it before or after a big first load costs about the same.
     """
     ctx.ensure_object(dict)

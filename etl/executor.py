@@ -61,8 +61,8 @@ WORKER_NICENESS = 10
 def _load_transform() -> None:
     """Import the transform (its modules, NumPy for SimHash) and run it once.
 
-    Called in the parent before the pool forks, so every worker starts with it loaded (0.1 s of CPU each
-    otherwise, twice over on two workers, while the parent migrates on the same cores); in a worker it is a
+    Called in the parent before the pool forks, so every worker starts with it loaded (else each pays the
+    imports again, while the parent migrates on the same cores); in a worker it is a
     no-op then, and covers start methods that do not fork.
     """
     import etl.transform  # noqa: F401 - start-up: the transform, only for a run that will transform files

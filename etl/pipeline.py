@@ -300,8 +300,7 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
                 planner.unusable = []
             # Once every task is out, the last batches are still being transformed: whatever has arrived is
             # written whenever the next batch is not in yet, while the workers go on, so that what is left at
-            # the end is a batch or two, not a transaction's worth (laws/ + news/: the news files come last, and
-            # their metrics took 0.2 s to write after the workers were done).
+            # the end is a batch or two, not a transaction's worth written after the workers are done.
             if pending_docs >= LOAD_BATCH_DOCUMENTS or (planner.exhausted and not executor.next_ready()):
                 totals.add(write(pending))
                 _tell(progress, planner, len(pending))
@@ -408,8 +407,8 @@ def count_documents(paths: Iterable[str], include: tuple[str, ...] = (), exclude
     """About how many document files a run will meet, for a progress bar's total.
 
     The walk's rules on names only (hidden, tooling folders, suffixes, --include/--exclude), from the entry
-    types the folder listing gives: no stat per file, so it costs a few milliseconds per thousand files
-    (bench/README.md), not the walk's own time. Symlinks and special files may make it differ by a few.
+    types the folder listing gives: no stat per file, so it costs a small part of the walk's own time
+    (bench/README.md). Symlinks and special files may make it differ by a few.
     """
     total = 0
     stack = [(p, "") for p in paths if os.path.isdir(p)]

@@ -69,7 +69,7 @@ class BatchCounts:
 
 def insert_for(conn: Connection, table):
     """INSERT with ON CONFLICT support for the connection's dialect."""
-    if conn.dialect.name == "postgresql":  # imported here: the PostgreSQL dialect costs a SQLite run ~40 ms
+    if conn.dialect.name == "postgresql":  # imported here: the PostgreSQL dialect costs a SQLite run start-up time
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

@@ -3,17 +3,15 @@
 fts_documents has the same columns either way (document_id, title, body_text), so `etl search`, the
 search_documents report, the checks and anyone's SQL read it unchanged:
 
-- off: a view over documents. A search reads every title and body (LIKE): about 50 ms over the 3,500 laws
-  of the bench corpus (20 M characters), about 1.5 s at thirty times that.
+- off: a view over documents. A search reads every title and body (LIKE): its time grows with the corpus.
 - on: SQLite an FTS5 trigram index over documents' own columns (external content, kept in step by
   triggers); PostgreSQL a table with pg_trgm GIN indexes, kept in step by triggers. Searches of three
   characters or more read the index (ranked by bm25 on SQLite). Every load pays for it: indexing every
-  trigram of the text costs about 5 s of the database's CPU on laws/, built at once or row by row, which is
-  more than the rest of a first load together.
+  trigram of the text costs the database more than the rest of a first load together.
 
-Building it in one pass after a first load costs about what keeping it in step row by row does (laws/: 5.8 s
-against 5.3 s more for the load); once on, daily runs that add a few documents pay little for it. Enabling
-and disabling take the same writer lock as `etl run`.
+Building it in one pass after a first load costs about what keeping it in step row by row does (the figures:
+bench/README.md); once on, daily runs that add a few documents pay little for it. Enabling and disabling take
+the same writer lock as `etl run`.
 """
 
 from __future__ import annotations
