@@ -173,17 +173,20 @@ def read_table(table: Table, folder: Path = RULES_DIR) -> list[Row]:
     if not path.is_file():
         raise RuleError(table.file, 0, "missing file")
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
+        reader = csv.reader(handle)
+        header = next(reader, [])
         missing = [c.name for c in table.columns if c.name not in header]
         if missing:
             raise RuleError(table.file, 1, f"missing column {', '.join(missing)} (columns: {', '.join(header)})")
         found: list[Row] = []
         seen: dict[tuple[str, ...], int] = {}
         for values in reader:
-            row = Row({k: v or "" for k, v in values.items() if k is not None})
+            if not values:
+                continue
+            row = Row(zip(header, values))
             row.line = reader.line_num
-            problem = row_problem(table, row)
+            problem = (f"{len(values)} values for {len(header)} columns" if len(values) != len(header)
+                       else row_problem(table, row))
             if problem:
                 raise RuleError(table.file, row.line, problem)
             key = tuple(row[k] for k in table.key)
@@ -196,25 +199,29 @@ def read_table(table: Table, folder: Path = RULES_DIR) -> list[Row]:
 
 def row_problem(table: Table, row: Row) -> str | None:
     """What is wrong with one row on its own, or None."""
-    if None in row.values():
-        return "fewer values than columns"
     for column in table.columns:
         value = row.get(column.name, "")
-        if value != value.strip():
-            return f"{column.name}: spaces around {value!r}"
         if not value:
             if column.required:
                 return f"{column.name} is empty"
             continue
-        items = _items(value, column.sep) if column.sep else [value]
+        if value != value.strip():
+            return f"{column.name}: spaces around {value!r}"
+        items = _items(value, column.sep) if column.sep else (value,)
+        pattern = _compiled(column.pattern) if column.pattern is not None else None
         for item in items:
             if column.choices is not None and item not in column.choices:
                 return f"{column.name}: {item!r} is not one of {', '.join(sorted(column.choices))}"
-            if column.pattern is not None and not re.fullmatch(column.pattern, item):
+            if pattern is not None and pattern.fullmatch(item) is None:
                 return f"{column.name}: {item!r} is not of the form {column.pattern}"
         if column.sep and len(set(items)) != len(items):
             return f"{column.name}: an item is listed twice in {value!r}"
     return None
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def check_tables(folder: Path = RULES_DIR) -> dict[str, list[Row]]:
