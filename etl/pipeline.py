@@ -36,6 +36,7 @@ from etl.load.lock import writer_lock
 from etl.load.postload import after_load
 from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
 from etl.records import DocumentRecord, Failed, Failure, FileRef, Outcome, Task, Transformed
+from etl.rules import check as check_rules
 from etl.version import extractor_version
 
 PLAN_CHUNK = 512  # files whose stored state is fetched with one query
@@ -192,8 +193,8 @@ def run(
     """Extract, transform and load every document under paths into the database at db_url.
 
     Migrates the database to head first. Raises LockBusy if another run is writing to the database, and
-    PathNotFound, before touching it, if a path does not exist, and CorrectionError, before writing anything,
-    for a mistake in the corrections folder.
+    PathNotFound, before touching it, if a path does not exist, RuleError for a mistake in a rule table, and
+    CorrectionError, before writing anything, for a mistake in the corrections folder.
     """
     started = time.monotonic()
     paths = list(paths or ["seeds"])
@@ -201,6 +202,7 @@ def run(
     if missing:
         raise PathNotFound(missing)
     options = options or RunOptions()
+    check_rules()  # a mistake in a rule table stops the run here, naming the file and line
     found = load_corrections(options.corrections)
     url = resolve_url(db_url)
     engine = make_engine(url)

@@ -20,7 +20,6 @@ def pin_documents(specs: list[dict[str, Any]], db_url: str) -> list[dict[str, An
     """Each spec with its documents named by path and sha256 as the database has them: a `document` that is
     a number is a documents.id; a sha256 alone gains its path; a path alone gains its sha256 when one active
     document has that path. A database that does not exist yet changes nothing (ids then are a mistake)."""
-
     url = resolve_url(db_url)
     path = sqlite_path(url)
     if path is not None and not os.path.exists(path):

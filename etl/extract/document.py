@@ -160,7 +160,6 @@ _META_SITE = ("og:site_name", "sitename", "application-name")
 
 def _read_html_page(html: str) -> Fields:
     """A whole HTML page: meta tags first, then the page's own header lines, then <h1> or <title>."""
-
     page = html_to_text(html, whole_page=True)
     header = read_page_header(page.page_text or page.text)
     meta = page.meta

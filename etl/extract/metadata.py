@@ -142,7 +142,6 @@ _TRAILING_OUTLET = re.compile(r"[（(](?P<name>[\u4e00-\u9fffA-Za-z]{2,12})[)）
 
 def read_bylines(body: str, found: Fields) -> None:
     """Original outlet, dateline place and reporters from the first and last paragraphs of a news text."""
-
     paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
     if not paragraphs:
         return

@@ -218,7 +218,6 @@ class Loader:
 
     def _prelinks(self, conn: Connection, docs: list[tuple[int, Transformed]]) -> list[int | None]:
         """duplicate_of_id as guessed for these documents, in order (see etl.load.prelink)."""
-
         if self.prelinker is None:
             self.prelinker = PreLinker()
 

@@ -13,5 +13,4 @@ def after_load(engine: Engine, run_id: int) -> None:
     dim_date gains the days of any new year the run brought in. The search index (fts_documents), when it is
     on, needs nothing here: triggers on documents keep it in sync on both databases, whoever writes the rows.
     """
-
     refresh_dim_date(engine)

@@ -47,7 +47,6 @@ def finish_run(engine: Engine, run_id: int, status: str, counts: dict[str, int],
 
 def sync_vocabulary(engine: Engine) -> None:
     """Add indicator codes shipped with a newer package; codes are stable, labels may be updated."""
-
     wanted = indicator_rows()
     with engine.begin() as conn:
         columns = [indicators.c[c] for c in wanted[0]] if wanted else []

@@ -55,7 +55,6 @@ FTS5_INTEGRITY = Report(
 def fts5_integrity(conn: Connection) -> Result | None:
     """FTS5's integrity-check (rank 1: with the content table) in a transaction rolled back; None when the
     database is not SQLite or its search index is off."""
-
     if conn.dialect.name != "sqlite" or search_index_state(conn) is not SearchIndex.ON:
         return None
     if conn.in_transaction():

@@ -86,7 +86,6 @@ def build_metadata(database: str = "etl", search_index: bool = False,
     the index for words of three characters or more, documents for shorter ones), so search_index only
     changes what fts_documents is said to be.
     """
-
     objects = known_objects() if objects is None else objects
     curated = curation()
     tables: dict[str, Any] = {}
@@ -137,13 +136,11 @@ def write_metadata(path: Path, metadata: dict[str, Any]) -> Path:
 
 def database_name(engine: Engine) -> str:
     """Datasette's name for the SQLite file behind engine: the file name without its suffix."""
-
     return Path(sqlite_path(str(engine.url)) or "etl").stem
 
 
 def metadata_for(engine: Engine) -> dict[str, Any]:
     """Metadata for the SQLite file behind engine: named after the file, panels for the objects it has."""
-
     with engine.connect() as conn:
         index_on = search_index_state(conn) is SearchIndex.ON
     return build_metadata(database_name(engine), index_on, database_objects(engine))
@@ -155,7 +152,6 @@ def write_metadata_for(engine: Engine, path: Path) -> Path:
 
 def waiting_panels(engine: Engine) -> list[str]:
     """One line per dashboard panel the database cannot draw yet or draws from a fallback, and what it lacks."""
-
     resolved = resolve(database_objects(engine))
     return [f"{panel.slug}: waiting for {', '.join(missing)}" for panel, missing in resolved.waiting] + \
         [f"{panel.slug}: drawn from a fallback until there is {', '.join(missing)}"

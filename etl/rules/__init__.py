@@ -96,7 +96,6 @@ def _weak_is_a_cue(tables: dict[str, list[Row]]) -> Iterable[tuple[Row, str]]:
 
 def _one_body_per_alias(table: str, name: str, aliases: str, fold: bool = False) -> Callable:
     """An alias (or a name) that two rows claim would silently go to the last of them: an error."""
-
     def check(tables: dict[str, list[Row]]) -> Iterable[tuple[Row, str]]:
         owner: dict[str, str] = {}
         for row in tables[table]:
@@ -183,7 +182,7 @@ def read_table(table: Table, folder: Path = RULES_DIR) -> list[Row]:
         for values in reader:
             if not values:
                 continue
-            row = Row(zip(header, values))
+            row = Row(zip(header, values, strict=False))  # a length that differs is reported below
             row.line = reader.line_num
             problem = (f"{len(values)} values for {len(header)} columns" if len(values) != len(header)
                        else row_problem(table, row))
@@ -237,6 +236,11 @@ def check_tables(folder: Path = RULES_DIR) -> dict[str, list[Row]]:
 @cache
 def _checked() -> dict[str, list[Row]]:
     return check_tables()
+
+
+def check() -> None:
+    """Every table checked (once per process): a run calls it first, so a mistake stops it before any work."""
+    _checked()
 
 
 def rows(name: str) -> list[Row]:

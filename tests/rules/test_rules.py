@@ -107,3 +107,19 @@ def test_units_only_for_count_indicators(tmp_path: Path) -> None:
     _spoil(folder, "indicator_rules.csv", line, "units", "家")
     with pytest.raises(RuleError, match=rf"indicator_rules.csv:{line}: units for '{money}', which measures money"):
         check_tables(folder)
+
+
+def test_a_mistake_stops_a_run_before_any_work_with_file_and_line(tmp_path: Path, seeds_copy: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """etl run checks the tables first; the CLI turns the error into exit 2 and its one line."""
+    import etl.rules
+    from etl import api
+
+    folder = _copy(tmp_path)
+    _spoil(folder, "currencies.csv", 3, "code", "yuan")
+    monkeypatch.setattr(etl.rules, "_checked", lambda: check_tables(folder))
+    db = tmp_path / "etl.db"
+    with pytest.raises(RuleError) as caught:
+        api.run([str(seeds_copy)], str(db), workers=1)
+    assert api.usage_error(caught.value).startswith("currencies.csv:3: code: 'yuan'")
+    assert not db.exists()  # nothing was created
