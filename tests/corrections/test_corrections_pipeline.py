@@ -57,7 +57,7 @@ def write(folder: Path, specs: list[dict], name: str = "fixes.yaml") -> Path:
 def every_kind(corpus: Path) -> list[dict]:
     return [
         {"kind": "suppress_metric", "document": S001, "raw_text": "157家", "note": "path only: holds across edits"},
-        {"kind": "set_metric", "document": S002, "raw_text": "605万起", "indicator": "cases_investigated",
+        {"kind": "set_metric", "document": S002, "raw_text": "605万起", "occurrence": 2, "indicator": "cases_investigated",
          "agency": "国家医疗保障局", "value": 6050001, "qualifier": "approx", "period_start": "2021-01-01",
          "period_end": "2021-12-31"},
         {"kind": "set_document", "document": S003, "sha256": sha(corpus / S003), "date": "2022-03-01",
