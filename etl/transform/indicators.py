@@ -30,6 +30,9 @@ SPECIFIC_CODES = frozenset({
     "cases_supervised", "referred_to_police", "referred_to_discipline", "suspects_arrested",
     "gangs_dismantled", "penalty_decisions", "fines", "funds_involved", "losses_avoided",
     "funds_deducted", "rewards_paid",
+    # court, procuratorate and police stages, and what a case report counts
+    "arrests_approved", "prosecutions_filed", "referred_for_prosecution", "court_cases_concluded",
+    "defendants_sentenced", "suspects_on_bail", "inspection_teams", "fine_multiple", "drugs_seized",
 })
 
 # Count codes that only make sense with some measure words; codes not listed take any count unit.
@@ -53,7 +56,18 @@ COMPATIBLE_UNITS: dict[str, frozenset[str]] = {
     "cases_publicized": frozenset({"例", "起", "个", "件", "批", "批次"}),
     "insured_persons_handled": PERSON_UNITS,
     "officials_disciplined": PERSON_UNITS,
+    "arrests_approved": PERSON_UNITS | {"件"},
+    "prosecutions_filed": PERSON_UNITS | {"件"},
+    "referred_for_prosecution": PERSON_UNITS | {"件", "起"},
+    "court_cases_concluded": frozenset({"件", "起", "宗"}),
+    "defendants_sentenced": PERSON_UNITS,
+    "suspects_on_bail": PERSON_UNITS,
+    "inspection_teams": frozenset({"组次", "组", "个", "批次"}),
+    "fine_multiple": frozenset({"倍"}),
+    "drugs_seized": frozenset({"盒", "瓶", "支", "袋", "粒", "片", "剂", "种"}),
 }
+# Measure words that belong to one kind of figure only: a code must list them to take them.
+RESTRICTED_UNITS = frozenset({"倍", "组次"})
 
 _GAP = "[^，,；;。！？!?\n]{0,12}?"
 # Cues that name the wrong-doing rather than an act against it: "追回被骗取的医保基金12万元" is a recovery.
@@ -129,7 +143,9 @@ def _fits(code: str, measures: str, unit: str) -> bool:
     if money:
         return False
     allowed = COMPATIBLE_UNITS.get(code)
-    return allowed is None or unit in allowed
+    if allowed is None:
+        return unit not in RESTRICTED_UNITS
+    return unit in allowed
 
 
 def _best_cue(text: str, figure_start: int, figure_end: int, unit: str, vocab: Vocabulary) -> str | None:

@@ -33,7 +33,7 @@ __all__ = ["extract_metrics", "document_on_topic"]
 
 # Not after 第 (ordinal), 数/几 (vague), letters and digits (codes, tickers, versions), URL or path parts,
 # nor inside a longer Chinese numeral (the regex engine would otherwise retry at 第一百[八十九条]).
-_NOT_AFTER = r"(?<![第数几A-Za-z0-9０-９.．/_#@=&?%\-－零〇一二两三四五六七八九十百千万亿])"
+_NOT_AFTER = r"(?<![第数几A-Za-z0-9０-９.．/_#@=&?%\-－零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟])"
 FIGURE_REGEX = re.compile(
     _NOT_AFTER
     + rf"(?:(?P<low>{NUMBER_PATTERN})(?P<low_more>余|多)?(?P<low_mult>{MULTIPLIER_PATTERN})?"
@@ -47,6 +47,24 @@ LOST_UNIT_REGEX = re.compile(
     r"(?P<noun>" + "|".join(NOUN_MEASURE_WORDS) + rf")(?P<num>{ARABIC_PATTERN})"
     r"(?=[\u4e00-\u9fff])(?![年月日号时分秒岁倍万亿千百余多条件个名家人起项次处例宗])"
 )
+# 罚款1800万, 台幣47億: money whose 元 the writer left out, after a money word or a currency written before it.
+# The regex starts at the digits (fast to scan); the word before is checked in Python (_MONEY_LEADS).
+BARE_MONEY_REGEX = re.compile(
+    rf"(?P<num>{ARABIC_PATTERN})(?P<mult>{MULTIPLIER_PATTERN})(?P<more>余|多)?(?=[，,。；;、）)（(\s！？!?]|$)"
+)
+_MONEY_LEADS = (
+    ("人民币", "CNY"), ("港币", "HKD"), ("港元", "HKD"), ("新台币", "TWD"), ("台币", "TWD"),
+    ("澳门币", "MOP"), ("澳门元", "MOP"), ("美元", "USD"),
+    ("罚款", "CNY"), ("罚没款", "CNY"), ("罚没", "CNY"), ("罚金", "CNY"), ("追回", "CNY"), ("追缴", "CNY"),
+    ("挽回", "CNY"), ("退回", "CNY"), ("金额", "CNY"), ("资金", "CNY"), ("基金", "CNY"), ("骗取", "CNY"), ("套取", "CNY"),
+    ("损失", "CNY"),
+)
+# words that may stand between the money word and the number (罚款共计1800万, 追回超过2亿)
+_MONEY_FILLER_REGEX = re.compile(r"(?:共计|合计|总计|累计|共|高达|达到|达|为|约|大约|超过|超|逾|近)+$")
+_BARE_NOT_AFTER = frozenset("第数几.．/_#@=&?%-－")
+# 超百万元, 逾千万元: a round multiplier with no digit, a figure only after a word that bounds it
+_ROUND_MULTIPLIERS = frozenset({"十万", "百万", "千万", "亿", "十亿", "百亿", "千亿"})
+_ROUND_LEADS = ("超过", "超", "逾", "近", "上", "过")
 # Article headings at the start of a line: the mark of a law or regulation, whose numbers are norms.
 ARTICLE_HEADING_REGEX = re.compile(r"(?m)^[ \t\u3000#]*第[一二三四五六七八九十百零〇]+条")
 SENTENCE_END_REGEX = re.compile(r"[。！？!?\n]")
@@ -132,7 +150,12 @@ def _candidate(text: str, match: re.Match[str]) -> _Candidate | None:
     chinese = is_chinese_numeral(number_text)
     value = parse_number(number_text, group("mult"))
     if value is None:
-        return None
+        if not (is_money(unit) and number_text in _ROUND_MULTIPLIERS
+                and text.endswith(_ROUND_LEADS, 0, match.start("num"))):
+            return None
+        value = parse_number("一" + number_text)
+        if value is None:
+            return None
     end = match.end()
     if chinese and not is_money(unit) and unit != "%":
         # 两个关键阶段, 三大方向, 一起 (together): a count in Chinese numerals before its noun is prose
@@ -210,6 +233,33 @@ def _lost_unit_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Cand
     return found
 
 
+def _bare_money_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Candidate]:
+    """Money written without 元 (罚款1800万, 台币47亿) after a money word or a currency; see BARE_MONEY_REGEX."""
+    found = []
+    for match in BARE_MONEY_REGEX.finditer(text):
+        start = match.start("num")
+        if (start and (text[start - 1] in _BARE_NOT_AFTER or text[start - 1].isascii() and text[start - 1].isalnum())
+                or any(s <= start < e for s, e in taken)):
+            continue
+        head = _MONEY_FILLER_REGEX.sub("", text[max(0, start - 10):start])
+        unit = next((currency for word, currency in _MONEY_LEADS if head.endswith(word)), None)
+        if unit is None:
+            continue
+        value = parse_number(match.group("num"), match.group("mult"))
+        if value is None or value == 0:
+            continue
+        qualifier = "more_than" if match.group("more") else "exact"
+        prefix, prefix_start = _qualifier_before(text, start)
+        if prefix is not None and qualifier == "exact":
+            qualifier = prefix
+        begin = prefix_start if prefix is not None else start
+        if unit != "CNY" or head.endswith("人民币"):  # the currency written in front is part of the figure
+            word = next(word for word, currency in _MONEY_LEADS if head.endswith(word))
+            begin = start - len(text[max(0, start - 10):start]) + len(head) - len(word)
+        found.append(_Candidate(begin, match.end(), value, None, unit, qualifier, start))
+    return found
+
+
 def _carried_indicator(text: str, previous: _Candidate, candidate: _Candidate, previous_record: MetricRecord) -> str | None:
     """检查医疗机构14家，医保经办机构7家: a verbless noun-and-figure clause continues the one before it."""
     between = text[previous.end:candidate.number_start]
@@ -264,8 +314,11 @@ def _figures_in(
         candidate = _candidate(text, match)
         if candidate is not None:
             candidates.append(candidate)
+    extra = _bare_money_candidates(text, [(c.start, c.end) for c in candidates])
     if "线索" in text:
-        candidates.extend(_lost_unit_candidates(text, [(c.start, c.end) for c in candidates]))
+        extra.extend(_lost_unit_candidates(text, [(c.start, c.end) for c in candidates]))
+    if extra:
+        candidates.extend(extra)
         candidates.sort(key=lambda c: c.start)
     if not candidates or regulation:
         return []

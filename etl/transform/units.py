@@ -20,6 +20,17 @@ CURRENCIES: dict[str, str] = {
     "英镑": "GBP",
     "韩元": "KRW",
     "澳元": "AUD",
+    "元港币": "HKD",
+    "新台币": "TWD",
+    "台币": "TWD",
+    "元新台币": "TWD",
+    "新台币元": "TWD",
+    "澳门元": "MOP",
+    "澳门币": "MOP",
+    "元澳门币": "MOP",
+    "葡币": "MOP",
+    "日圆": "JPY",
+    "美圆": "USD",
 }
 
 # Measure words of counted things. 个 is not a unit before a duration (3个月) or a percentage point.
@@ -27,6 +38,7 @@ COUNT_UNITS = (
     "家次", "人次", "户次", "例次", "家", "人", "名", "位", "个", "件", "处", "条", "项", "例", "起",
     "宗", "所", "户", "份", "张", "批次", "批", "台", "套", "辆", "场", "篇", "次", "盒", "剂", "吨", "公斤",
     "千克", "亩", "平方米", "公里",
+    "组次", "倍",
 )
 PERCENT_UNITS = {"%": "%", "％": "%", "个百分点": "个百分点", "个基点": "个基点"}
 
@@ -34,7 +46,11 @@ _NOT_AFTER_GE = r"(?!月|半月|半小时|工作日|小时|星期|季度|自然�
 
 
 # 元 is not yuan in 2022元旦 or 元器件
-_WORD_GUARDS = {"元": "元(?![旦宵素器件])"}
+_WORD_GUARDS = {
+    "元": "元(?![旦宵素器件])",
+    # a multiple is a figure only as the fine a case imposed (处违规金额2倍罚款), not growth (增长2倍)
+    "倍": "倍(?=的?(?:行政)?罚[款金])",
+}
 
 
 def _alternation(words: list[str]) -> str:
