@@ -132,6 +132,7 @@ class _Matcher:
             for row in _read_csv("local_agency_suffixes.csv")
         }
         self.suffix_re = re.compile(longest_first_pattern(self.suffix))
+        self.foreign_re = _foreign_regex()
 
     # ---- places -------------------------------------------------------------------------------------------
     def place_before(
@@ -205,6 +206,8 @@ class _Matcher:
                 continue
             if alias in _NOT_BEFORE and e < len(text) and text[e] in _NOT_BEFORE[alias]:
                 continue
+            if self.foreign_re.search(text, max(0, s - _FOREIGN_REACH), s) and _foreign_before(text, s, self.foreign_re):
+                continue  # 韩国企划财政部, 美国财政部: a foreign body, never China's
             hits.append(_Hit(_Body(self.national[alias], "national", None), alias, s, e))
             taken.append((s, e))
         ti = 0
@@ -390,6 +393,31 @@ def _resolve_bare(g: Gazetteer, bare: str, anchor: Region | None) -> Region | No
     return None
 
 
+# How far before a national name a country may stand and still make it that country's body (韩国企划财政部).
+_FOREIGN_REACH = 8
+_FOREIGN_GAP = re.compile(r"[\u4e00-\u9fff]*")
+
+
+@cache
+def _foreign_regex() -> re.Pattern[str]:
+    """Countries and foreign institutions (data/foreign_countries.csv) whose bodies are not China's."""
+    return re.compile(longest_first_pattern(row["name"] for row in _read_csv("foreign_countries.csv")))
+
+
+def _foreign_before(text: str, start: int, foreign: re.Pattern[str]) -> bool:
+    """Whether a country name stands right before text[start] with only Chinese characters between."""
+    for m in foreign.finditer(text, max(0, start - _FOREIGN_REACH), start):
+        if _FOREIGN_GAP.fullmatch(text, m.end(), start):
+            return True
+    return False
+
+
+# 当地医保部门, 当地公安机关: the body of that kind named last before (an anaphor, not a new body)
+_LOCAL_ANAPHORA = {"当地医保部门": "医疗保障局", "当地医疗保障部门": "医疗保障局", "当地医保局": "医疗保障局",
+                   "当地公安机关": "公安局", "当地公安部门": "公安局"}
+_LOCAL_ANAPHORA_RE = re.compile("|".join(_LOCAL_ANAPHORA))
+
+
 @cache
 def _matcher() -> _Matcher:
     """Built once per process: compiling the gazetteer takes ~50 ms, scanning a document well under 1 ms."""
@@ -537,6 +565,15 @@ def attribution(char_start: int | None, mentions: list[AgencyMention], body_text
                 in_clause = [name for s, name in spans if s >= cs]
                 if in_clause:
                     return in_clause[0], "sentence"
+        head = body_text[sent_start:char_start]
+        if (anaphor := _LOCAL_ANAPHORA_RE.search(head)) is not None:
+            suffix = _LOCAL_ANAPHORA[anaphor.group()]
+            earlier = [(s, mt.name) for mt in mentions if mt.level != "national" and mt.name.endswith(suffix)
+                       for s, _ in mt.spans if s < sent_start]
+            if earlier:
+                return max(earlier)[1], "sentence"
+        if _matcher().foreign_re.search(head):
+            return None, "none"  # a foreign body's figure (韩国…883.4万亿韩元) is no Chinese body's
     return _main_agency(mentions)
 
 

@@ -71,7 +71,10 @@ RESTRICTED_UNITS = frozenset({"倍", "组次"})
 
 _GAP = "[^，,；;。！？!?\n]{0,12}?"
 # Cues that name the wrong-doing rather than an act against it: "追回被骗取的医保基金12万元" is a recovery.
-WEAK_CUES = frozenset({"骗取", "套取", "骗取医保基金", "造成…损失"})
+WEAK_CUES = frozenset({
+    "骗取", "套取", "骗取医保基金", "造成…损失", "导致…损失", "违法违规使用", "违规使用", "违规报销", "获得医保",
+    "申领医保基金", "虚报", "犯罪嫌疑人", "疑犯",  # the counted noun, weaker than the act (批准逮捕犯罪嫌疑人12人)
+})
 
 
 @dataclass(frozen=True, slots=True)
