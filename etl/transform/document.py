@@ -11,6 +11,7 @@ from etl.transform.agencies import attribution, find_agencies
 from etl.transform.duplicates import simhash
 from etl.transform.metrics import document_on_topic, extract_metrics
 from etl.transform.script import has_traditional, to_simplified
+from etl.transform.units import local_currency
 from etl.transform.unresolved import unresolved_mentions
 from etl.version import extractor_version
 
@@ -64,8 +65,12 @@ def transform_document(
     read = rules_view(extracted)
     agencies = find_agencies(read)
     metrics = extract_metrics(read.body_text, title=read.title, published_on=read.published_on)
+    outlets = tuple(ref.name for ref in (extracted.source, extracted.original_source) if ref is not None)
+    currency = local_currency(outlets, read.body_text or "") if outlets else None
     for metric in metrics:
         metric.agency_name, metric.agency_basis = attribution(metric.char_start, agencies, read.body_text)
+        if currency is not None and metric.unit == "CNY":
+            metric.unit = currency  # 5000元 on a Hong Kong outlet's page is HKD
     if read is not extracted:
         agencies = _as_written(agencies, extracted.body_text or "")
         _evidence_as_written(metrics, read, extracted)

@@ -256,6 +256,12 @@ def _bare_money_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Can
         if unit != "CNY" or head.endswith("人民币"):  # the currency written in front is part of the figure
             word = next(word for word, currency in _MONEY_LEADS if head.endswith(word))
             begin = start - len(text[max(0, start - 10):start]) + len(head) - len(word)
+            prefix, prefix_start = _qualifier_before(text, begin)
+            if prefix is None and text.endswith("约合", 0, begin):
+                prefix, prefix_start = "approx", begin - 2
+            if prefix is not None:
+                begin = prefix_start
+                qualifier = prefix if qualifier == "exact" else qualifier
         found.append(_Candidate(begin, match.end(), value, None, unit, qualifier, start))
     return found
 

@@ -6,6 +6,10 @@ all go without them), which is what keeps precision high. Order matters in the r
 
 from __future__ import annotations
 
+import csv
+from functools import cache
+from importlib import resources
+
 CURRENCIES: dict[str, str] = {
     "元人民币": "CNY",
     "人民币元": "CNY",
@@ -93,3 +97,20 @@ def is_money(unit: str) -> bool:
 PERSON_UNITS = frozenset({"人", "名", "位", "人次"})
 INSTITUTION_UNITS = frozenset({"家", "家次", "个", "所"})
 CASE_UNITS = frozenset({"起", "件", "宗", "个", "例"})
+
+
+@cache
+def _outlet_currencies() -> dict[str, str]:
+    """Hong Kong and Macau outlets, whose bare 元 is their own currency (data/outlet_currencies.csv)."""
+    with resources.files("etl.transform").joinpath("data/outlet_currencies.csv").open(encoding="utf-8") as fh:
+        return {row["outlet"]: row["currency"] for row in csv.DictReader(fh)}
+
+
+def local_currency(outlets: tuple[str | None, ...], body_text: str) -> str | None:
+    """The currency a page's bare 元 means when it is not renminbi: a Hong Kong or Macau outlet's page that
+    never says 人民币 (one that does, 1.4億元人民幣（約1.7億港元）, writes mainland figures in yuan)."""
+    table = _outlet_currencies()
+    currency = next((table[name] for name in outlets if name in table), None)
+    if currency is None or "人民币" in body_text:
+        return None
+    return currency
