@@ -229,6 +229,8 @@ class _Matcher:
             hit = self._local(text, s, e, floor, canonical, level_override, home, last_local, last_explicit)
             if hit is None:
                 continue
+            if canonical == "公安局" and (branch := self._branch(text, hit)) is not None:
+                hit, e = branch, branch.end
             hits.append(hit)
             floor = e
             last_local = hit
@@ -236,6 +238,20 @@ class _Matcher:
                 last_explicit = hit
         hits.sort(key=lambda h: h.start)
         return hits
+
+    def _branch(self, text: str, hit: _Hit) -> _Hit | None:
+        """上海市公安局长宁分局, 成都市公安局金牛区分局: a city police bureau's district branch, its own body."""
+        m = _BRANCH_RE.match(text, hit.end)
+        city = hit.body.region
+        if m is None or city is None:
+            return None
+        written = m.group(1)
+        for form in (written, written + "区", written + "县", written + "市"):
+            inside = [r for r in self.g.lookup(form) if r.kind == "county" and self.g.is_within(r, city)]
+            if inside:
+                name = hit.body.name + written + "分局"
+                return _Hit(_Body(name, "county", inside[0]), text[hit.start:m.end()], hit.start, m.end(), hit.explicit)
+        return None
 
     def _local(
         self,
@@ -355,6 +371,7 @@ class _Matcher:
 
 # 香港/澳门/台湾 bodies do not follow the mainland {place}{suffix} naming (香港特别行政区政府, not 人民政府).
 _NOT_MAINLAND = {"71", "81", "82"}
+_BRANCH_RE = re.compile(r"([\u4e00-\u9fff]{2,5}?)分局")
 _ENUM_GAP = re.compile(r"(?:[（(][^（()）]{0,20}[）)])?[）)]?(?:、|和|及|与|以及|[（(])")
 
 

@@ -73,7 +73,7 @@ _GAP = "[^，,；;。！？!?\n]{0,12}?"
 # Cues that name the wrong-doing rather than an act against it: "追回被骗取的医保基金12万元" is a recovery.
 WEAK_CUES = frozenset({
     "骗取", "套取", "骗取医保基金", "造成…损失", "导致…损失", "违法违规使用", "违规使用", "违规报销", "获得医保",
-    "申领医保基金", "虚报", "犯罪嫌疑人", "疑犯",  # the counted noun, weaker than the act (批准逮捕犯罪嫌疑人12人)
+    "申领医保基金", "虚报", "欺诈骗保", "案件", "犯罪嫌疑人", "疑犯",  # the counted noun, weaker than the act (批准逮捕犯罪嫌疑人12人)
 })
 
 
@@ -182,6 +182,8 @@ def classify(
     list_break = clause.find("、", figure_end, near_end)
     if list_break != -1:
         near_end = list_break
+    # and it starts at the list item's own start: 142家被暂停协议、61家被解除协议
+    near_start = max(near_start, clause.rfind("、", near_start, figure_start) + 1)
     near = clause[near_start:near_end]
     code = _best_cue(near, figure_start - near_start, figure_end - near_start, unit, vocab)
     if code is None and (near_start > 0 or near_end < len(clause)):

@@ -148,6 +148,8 @@ def _candidate(text: str, match: re.Match[str]) -> _Candidate | None:
     unit_text = group("unit")
     unit = normalize_unit(unit_text)
     chinese = is_chinese_numeral(number_text)
+    start = match.start()
+    round_qualifier = None
     value = parse_number(number_text, group("mult"))
     if value is None:
         if not (is_money(unit) and number_text in _ROUND_MULTIPLIERS
@@ -156,15 +158,17 @@ def _candidate(text: str, match: re.Match[str]) -> _Candidate | None:
         value = parse_number("一" + number_text)
         if value is None:
             return None
+        if text.endswith("上", 0, match.start("num")):
+            start -= 1  # 上亿元: more than a hundred million
+            round_qualifier = "more_than"
     end = match.end()
     if chinese and not is_money(unit) and unit != "%":
         # 两个关键阶段, 三大方向, 一起 (together): a count in Chinese numerals before its noun is prose
         if value <= 1 or (end < len(text) and text[end] not in _CLAUSE_FOLLOWERS):
             return None
-    qualifier = "more_than" if group("more") or group("more2") else "exact"
+    qualifier = "more_than" if group("more") or group("more2") else round_qualifier or "exact"
     value_max = None
     low_text = group("low")
-    start = match.start()
     number_start = match.start("num")
     if low_text is not None:
         low_unit = group("low_unit")
@@ -264,6 +268,21 @@ def _bare_money_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Can
                 qualifier = prefix if qualifier == "exact" else qualifier
         found.append(_Candidate(begin, match.end(), value, None, unit, qualifier, start))
     return found
+
+
+# what may stand between a money figure and the same sum in another currency: 1.4亿元人民币（下同，约1.7亿港元）
+_CONVERSION_GAP_REGEX = re.compile(r"[（(，,]?(?:人民币|下同|[，,（(）)]|\s)*(?:约合|折合|相当于|约)?")
+
+
+def _is_conversion(text: str, previous: _Candidate, candidate: _Candidate, previous_record: MetricRecord) -> bool:
+    """Whether candidate restates the money figure before it in another currency."""
+    return (
+        previous_record.indicator is not None
+        and previous_record.char_end == previous.end
+        and is_money(previous.unit) and is_money(candidate.unit) and previous.unit != candidate.unit
+        and candidate.start - previous.end <= 14
+        and _CONVERSION_GAP_REGEX.fullmatch(text, previous.end, candidate.start) is not None
+    )
 
 
 def _carried_indicator(text: str, previous: _Candidate, candidate: _Candidate, previous_record: MetricRecord) -> str | None:
@@ -366,6 +385,8 @@ def _figures_in(
                 clause, candidate.number_start - clause_start, candidate.end - clause_start, candidate.unit,
                 near_start - clause_start, near_end - clause_start,
             )
+            if found and index > 0 and _is_conversion(text, candidates[index - 1], candidate, found[-1].record):
+                indicator = found[-1].record.indicator  # 1.4亿元人民币（约1.7亿港元）: the same act in another currency
             if indicator is None and found and index > 0:
                 indicator = _carried_indicator(text, candidates[index - 1], candidate, found[-1].record)
         period = periods.period_at(sentence_start, sentence_end, candidate.number_start)
