@@ -413,16 +413,50 @@ def _figures_in(
     return found
 
 
-def _merge(rows: list[_Found], found: _Found) -> None:
+def _list_items_apart(text: str, first: int | None, second: int | None) -> bool:
+    """Whether two body positions are items of one sentence's list (被告人李某…罚金十万元；被告人张某…罚金十万元):
+    the same value there is two facts, not one said twice."""
+    if first is None or second is None or not text:
+        return False
+    low, high = sorted((first, second))
+    between = text[low:high]
+    return ("；" in between or ";" in between) and SENTENCE_END_REGEX.search(between) is None
+
+
+_CASE_MEASURES = frozenset({"件", "起", "宗"})
+
+
+def _bare_money(record: MetricRecord) -> bool:
+    """A sum written without 元 (追缴医保基金超47亿): read as renminbi, but its currency is unwritten."""
+    return record.unit == "CNY" and "元" not in record.raw_text and "人民币" not in record.raw_text
+
+
+def _same_measure(row: MetricRecord, new: MetricRecord) -> bool:
+    """Units that name one fact two ways: 2682件 and 2682起 of one indicator; a headline's bare 超47亿 and
+    the body's 台币47亿 (the bare one then takes the written currency)."""
+    if row.unit in _CASE_MEASURES and new.unit in _CASE_MEASURES:
+        return row.indicator is not None and row.indicator == new.indicator
+    if is_money(row.unit) and is_money(new.unit) and (_bare_money(row) or _bare_money(new)):
+        if _bare_money(row):
+            row.unit = new.unit
+        return True
+    return False
+
+
+def _merge(rows: list[_Found], found: _Found, text: str = "") -> None:
     """Add found to rows unless it repeats a fact already there (same value and unit, compatible indicator).
 
     A repeat keeps the better evidence (see _Found) and the period its own words state."""
     new = found.record
     for kept in rows:
         row = kept.record
-        if row.value != new.value or row.value_max != new.value_max or row.unit != new.unit:
+        if row.value != new.value or row.value_max != new.value_max:
+            continue
+        if row.unit != new.unit and not _same_measure(row, new):
             continue
         if row.indicator and new.indicator and row.indicator != new.indicator:
+            continue
+        if _list_items_apart(text, row.char_start, new.char_start):
             continue
         if row.indicator is None and new.indicator is not None:
             row.indicator = new.indicator
@@ -462,7 +496,7 @@ def extract_metrics(body_text: str, *, title: str | None = None, published_on: d
     rows: list[_Found] = []
     for found in _figures_in(body_text, document_topic=document_topic, published_on=published_on,
                              regulation=regulation, title=title):
-        _merge(rows, found)
+        _merge(rows, found, body_text)
     if title:
         for found in _figures_in(title, document_topic=document_topic, published_on=published_on,
                                  regulation=False, in_body=False):
