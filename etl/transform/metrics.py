@@ -158,8 +158,8 @@ def _candidate(text: str, match: re.Match[str]) -> _Candidate | None:
         value = parse_number("一" + number_text)
         if value is None:
             return None
-        if text.endswith("上", 0, match.start("num")):
-            start -= 1  # 上亿元: more than a hundred million
+        if text.endswith(("上", "过"), 0, match.start("num")) and not text.endswith("超过", 0, match.start("num")):
+            start -= 1  # 上亿元, 过亿元: more than a hundred million
             round_qualifier = "more_than"
     end = match.end()
     if chinese and not is_money(unit) and unit != "%":

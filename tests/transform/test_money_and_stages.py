@@ -57,3 +57,22 @@ def test_a_multiple_in_a_fine_range_is_a_norm() -> None:
 ])
 def test_stage_indicators(text: str, raw: str, code: str) -> None:
     assert found(text)[raw][3] == code
+
+
+def test_list_items_with_the_same_sum_are_separate_facts() -> None:
+    text = ("法院以诈骗罪判处被告人李某有期徒刑十年，并处罚金人民币十万元；被告人张某有期徒刑十年，并处罚金人民币十万元；"
+            "被告人赵某有期徒刑四年，并处罚金人民币三万元。")
+    fines = [m.value for m in extract_metrics(LEAD + text, title="医保诈骗案") if m.unit == "CNY"]
+    assert sorted(fines) == [Decimal(30000), Decimal(100000), Decimal(100000)]
+
+
+def test_a_headline_repeat_is_one_fact_even_in_another_measure_word() -> None:
+    body = "医保局追缴医保基金10.7亿元，约合台币47亿。全年破获案件2682件。他说，医保部门2022年破获2682起案件。"
+    rows = extract_metrics(body, title="医保局追缴医保基金超47亿")
+    assert sorted((m.value, m.unit) for m in rows) == [
+        (Decimal(2682), "件"), (Decimal(1070000000), "CNY"), (Decimal(4700000000), "TWD")]
+
+
+def test_round_multipliers_after_more_than_words() -> None:
+    rows = {m.raw_text: (m.value, m.qualifier) for m in extract_metrics(LEAD + "追回医保基金上亿元，罚款过千万元。")}
+    assert rows == {"上亿元": (Decimal(100000000), "more_than"), "过千万元": (Decimal(10000000), "more_than")}
