@@ -430,9 +430,11 @@ def _foreign_before(text: str, start: int, foreign: re.Pattern[str]) -> bool:
 
 
 # 当地医保部门, 当地公安机关: the body of that kind named last before (an anaphor, not a new body)
-_LOCAL_ANAPHORA = {"当地医保部门": "医疗保障局", "当地医疗保障部门": "医疗保障局", "当地医保局": "医疗保障局",
-                   "当地公安机关": "公安局", "当地公安部门": "公安局"}
-_LOCAL_ANAPHORA_RE = re.compile("|".join(_LOCAL_ANAPHORA))
+@cache
+def _local_anaphora() -> tuple[dict[str, str], re.Pattern[str]]:
+    """当地医保部门 → 医疗保障局 … (data/local_anaphora.csv), and a regex for any of the forms."""
+    table = {row["surface"]: row["canonical_suffix"] for row in _read_csv("local_anaphora.csv")}
+    return table, re.compile(longest_first_pattern(table))
 
 
 @cache
@@ -583,8 +585,9 @@ def attribution(char_start: int | None, mentions: list[AgencyMention], body_text
                 if in_clause:
                     return in_clause[0], "sentence"
         head = body_text[sent_start:char_start]
-        if (anaphor := _LOCAL_ANAPHORA_RE.search(head)) is not None:
-            suffix = _LOCAL_ANAPHORA[anaphor.group()]
+        anaphora, anaphora_re = _local_anaphora()
+        if (anaphor := anaphora_re.search(head)) is not None:
+            suffix = anaphora[anaphor.group()]
             earlier = [(s, mt.name) for mt in mentions if mt.level != "national" and mt.name.endswith(suffix)
                        for s, _ in mt.spans if s < sent_start]
             if earlier:

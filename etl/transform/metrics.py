@@ -10,11 +10,14 @@ indicator, period. Repeats of one fact (title and body, or twice in the body) co
 
 from __future__ import annotations
 
+import csv
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 
 from etl.records import MetricRecord
 from etl.transform.indicators import classify
@@ -48,17 +51,19 @@ LOST_UNIT_REGEX = re.compile(
     r"(?=[\u4e00-\u9fff])(?![年月日号时分秒岁倍万亿千百余多条件个名家人起项次处例宗])"
 )
 # 罚款1800万, 台幣47億: money whose 元 the writer left out, after a money word or a currency written before it.
-# The regex starts at the digits (fast to scan); the word before is checked in Python (_MONEY_LEADS).
+# The regex starts at the digits (fast to scan); the word before is checked in Python (_money_leads).
 BARE_MONEY_REGEX = re.compile(
     rf"(?P<num>{ARABIC_PATTERN})(?P<mult>{MULTIPLIER_PATTERN})(?P<more>余|多)?(?=[，,。；;、）)（(\s！？!?]|$)"
 )
-_MONEY_LEADS = (
-    ("人民币", "CNY"), ("港币", "HKD"), ("港元", "HKD"), ("新台币", "TWD"), ("台币", "TWD"),
-    ("澳门币", "MOP"), ("澳门元", "MOP"), ("美元", "USD"),
-    ("罚款", "CNY"), ("罚没款", "CNY"), ("罚没", "CNY"), ("罚金", "CNY"), ("追回", "CNY"), ("追缴", "CNY"),
-    ("挽回", "CNY"), ("退回", "CNY"), ("金额", "CNY"), ("资金", "CNY"), ("基金", "CNY"), ("骗取", "CNY"), ("套取", "CNY"),
-    ("损失", "CNY"),
-)
+
+
+@cache
+def _money_leads() -> tuple[tuple[str, str], ...]:
+    """Words after which a number with 万/亿 is money though 元 is missing, with its currency
+    (data/money_leads.csv: a currency written in front, or a money word such as 罚款, 追回)."""
+    with resources.files("etl.transform").joinpath("data/money_leads.csv").open(encoding="utf-8") as fh:
+        return tuple((row["word"], row["currency"]) for row in csv.DictReader(fh))
+
 # words that may stand between the money word and the number (罚款共计1800万, 追回超过2亿)
 _MONEY_FILLER_REGEX = re.compile(r"(?:共计|合计|总计|累计|共|高达|达到|达|为|约|大约|超过|超|逾|近)+$")
 _BARE_NOT_AFTER = frozenset("第数几.．/_#@=&?%-－")
@@ -246,7 +251,7 @@ def _bare_money_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Can
                 or any(s <= start < e for s, e in taken)):
             continue
         head = _MONEY_FILLER_REGEX.sub("", text[max(0, start - 10):start])
-        unit = next((currency for word, currency in _MONEY_LEADS if head.endswith(word)), None)
+        unit = next((currency for word, currency in _money_leads() if head.endswith(word)), None)
         if unit is None:
             continue
         value = parse_number(match.group("num"), match.group("mult"))
@@ -258,7 +263,7 @@ def _bare_money_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Can
             qualifier = prefix
         begin = prefix_start if prefix is not None else start
         if unit != "CNY" or head.endswith("人民币"):  # the currency written in front is part of the figure
-            word = next(word for word, currency in _MONEY_LEADS if head.endswith(word))
+            word = next(word for word, currency in _money_leads() if head.endswith(word))
             begin = start - len(text[max(0, start - 10):start]) + len(head) - len(word)
             prefix, prefix_start = _qualifier_before(text, begin)
             if prefix is None and text.endswith("约合", 0, begin):
