@@ -30,6 +30,9 @@ SPECIFIC_CODES = frozenset({
     "cases_supervised", "referred_to_police", "referred_to_discipline", "suspects_arrested",
     "gangs_dismantled", "penalty_decisions", "fines", "funds_involved", "losses_avoided",
     "funds_deducted", "rewards_paid",
+    # court, procuratorate and police stages, and what a case report counts
+    "arrests_approved", "prosecutions_filed", "referred_for_prosecution", "court_cases_concluded",
+    "defendants_sentenced", "suspects_on_bail", "inspection_teams", "fine_multiple", "drugs_seized",
 })
 
 # Count codes that only make sense with some measure words; codes not listed take any count unit.
@@ -53,11 +56,25 @@ COMPATIBLE_UNITS: dict[str, frozenset[str]] = {
     "cases_publicized": frozenset({"例", "起", "个", "件", "批", "批次"}),
     "insured_persons_handled": PERSON_UNITS,
     "officials_disciplined": PERSON_UNITS,
+    "arrests_approved": PERSON_UNITS | {"件"},
+    "prosecutions_filed": PERSON_UNITS | {"件"},
+    "referred_for_prosecution": PERSON_UNITS | {"件", "起"},
+    "court_cases_concluded": frozenset({"件", "起", "宗"}),
+    "defendants_sentenced": PERSON_UNITS,
+    "suspects_on_bail": PERSON_UNITS,
+    "inspection_teams": frozenset({"组次", "组", "个", "批次"}),
+    "fine_multiple": frozenset({"倍"}),
+    "drugs_seized": frozenset({"盒", "瓶", "支", "袋", "粒", "片", "剂", "种"}),
 }
+# Measure words that belong to one kind of figure only: a code must list them to take them.
+RESTRICTED_UNITS = frozenset({"倍", "组次"})
 
 _GAP = "[^，,；;。！？!?\n]{0,12}?"
 # Cues that name the wrong-doing rather than an act against it: "追回被骗取的医保基金12万元" is a recovery.
-WEAK_CUES = frozenset({"骗取", "套取", "骗取医保基金", "造成…损失"})
+WEAK_CUES = frozenset({
+    "骗取", "套取", "骗取医保基金", "造成…损失", "导致…损失", "违法违规使用", "违规使用", "违规报销", "获得医保",
+    "申领医保基金", "虚报", "欺诈骗保", "案件", "犯罪嫌疑人", "疑犯",  # the counted noun, weaker than the act (批准逮捕犯罪嫌疑人12人)
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +146,9 @@ def _fits(code: str, measures: str, unit: str) -> bool:
     if money:
         return False
     allowed = COMPATIBLE_UNITS.get(code)
-    return allowed is None or unit in allowed
+    if allowed is None:
+        return unit not in RESTRICTED_UNITS
+    return unit in allowed
 
 
 def _best_cue(text: str, figure_start: int, figure_end: int, unit: str, vocab: Vocabulary) -> str | None:
@@ -163,6 +182,8 @@ def classify(
     list_break = clause.find("、", figure_end, near_end)
     if list_break != -1:
         near_end = list_break
+    # and it starts at the list item's own start: 142家被暂停协议、61家被解除协议
+    near_start = max(near_start, clause.rfind("、", near_start, figure_start) + 1)
     near = clause[near_start:near_end]
     code = _best_cue(near, figure_start - near_start, figure_end - near_start, unit, vocab)
     if code is None and (near_start > 0 or near_end < len(clause)):
