@@ -304,6 +304,7 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
         return corrections_write(batch) if corrections_write is not None else loader.write(batch)
 
     corrections_write = None
+    fault_point("before_load")
     if corrections is not None:  # applied between the transform and the load
         loader.agency_ids.update(corrections.agency_ids)
         corrections_write = corrections.wrap(loader.write)

@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from etl.config import masked
 from etl.load.db import sqlite_path
+from etl.load.faults import fault_point
 
 ADVISORY_KEY = 0x6574_6C72  # "etlr"
 POLL_SECONDS = 0.2
@@ -174,7 +175,13 @@ def _file_lock(db_path: str, deadline: float) -> Iterator[HeldLock]:
         holder = ""
         with _held_guard:
             if real not in _held:
-                fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                try:
+                    fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                except OSError as exc:
+                    if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                        raise
+                    yield HeldLock()  # a file no one may write: no writer to exclude (SQLite says so itself)
+                    return
                 if _try_lock(fd):
                     _held.add(real)
                     _fork_fds.add(fd)
@@ -186,6 +193,7 @@ def _file_lock(db_path: str, deadline: float) -> Iterator[HeldLock]:
         if time.monotonic() >= deadline:
             who = f" (pid {holder})" if holder.isdigit() else ""
             raise LockBusy(f"another etl run{who} is writing to {db_path}")
+        fault_point("lock_busy")
         time.sleep(POLL_SECONDS)
     try:
         if not _OFD:
@@ -245,6 +253,7 @@ def _advisory_lock(engine: Engine, deadline: float) -> Iterator[HeldLock]:
                 continue
             if time.monotonic() >= deadline:
                 raise LockBusy(f"another etl run is writing to {masked(engine.url)} (advisory lock {ADVISORY_KEY})")
+            fault_point("lock_busy")
             time.sleep(POLL_SECONDS)
         conn.commit()
         try:

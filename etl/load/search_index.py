@@ -69,6 +69,10 @@ _PG_SYNC = (
     "WHERE f.document_id IS NULL OR f.title IS DISTINCT FROM n.title OR f.body_text IS DISTINCT FROM n.body_text "
     "ON CONFLICT (document_id) DO UPDATE SET title = EXCLUDED.title, body_text = EXCLUDED.body_text"
 )
+POSTGRES_REPAIR = [
+    "DELETE FROM fts_documents f WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = f.document_id)",
+    _PG_SYNC.format(rows="documents"),
+]
 POSTGRES_ON = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "DROP VIEW IF EXISTS fts_documents",
@@ -178,9 +182,8 @@ def repair_search_index(conn: Connection) -> None:
     """Index every document again, in conn's transaction."""
     _begin_sqlite(conn)
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("DELETE FROM fts_documents f WHERE NOT EXISTS "
-                             "(SELECT 1 FROM documents d WHERE d.id = f.document_id)")
-        conn.exec_driver_sql(_PG_SYNC.format(rows="documents"))
+        for statement in POSTGRES_REPAIR:
+            conn.exec_driver_sql(statement)
     else:
         conn.exec_driver_sql("INSERT INTO fts_documents (fts_documents) VALUES ('rebuild')")
 

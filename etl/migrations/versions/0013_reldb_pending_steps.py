@@ -34,8 +34,10 @@ def upgrade() -> None:
                 "stopped), and the next run does it. Empty between runs.",
     )
     op.create_index(op.f("ix_pending_steps_run_id"), "pending_steps", ["run_id"], unique=False)
+    op.create_index(op.f("ix_pending_steps_since"), "pending_steps", ["since"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_pending_steps_since"), table_name="pending_steps")
     op.drop_index(op.f("ix_pending_steps_run_id"), table_name="pending_steps")
     op.drop_table("pending_steps")
