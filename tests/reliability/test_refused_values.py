@@ -10,6 +10,7 @@ recorded in failed_files with the reason.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, select
@@ -114,3 +115,21 @@ def test_a_value_the_database_refuses_costs_only_its_file(tmp_path: Path, db_url
         assert loader.write(again).new == 1
     finally:
         engine.dispose()
+
+
+def test_an_edit_keeping_size_and_mtime_is_read_only_with_reprocess(tmp_path: Path, db_url: str) -> None:
+    """What the README does not promise, shown: the fast path trusts size and mtime, so an edit that keeps
+    both (same length, mtime set back) is not read again until `--reprocess`."""
+    root = tmp_path / "docs"
+    root.mkdir()
+    path = root / "notice.md"
+    path.write_text(_notice("医保 原文", 620), encoding="utf-8")
+    before = path.stat()
+    assert run_etl("run", str(root), "--db", db_url, "-q", "--workers", "1").returncode == 0
+    path.write_text(_notice("医保 改文", 620), encoding="utf-8")  # same number of bytes
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert run_etl("run", str(root), "--db", db_url, "-q", "--workers", "1").returncode == 0
+    assert _stored(db_url)["notice.md"][0] == "医保 原文"
+    assert run_etl("run", str(root), "--db", db_url, "-q", "--workers", "1", "--reprocess").returncode == 0
+    assert _stored(db_url)["notice.md"][0] == "医保 改文"
