@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from etl.extract.files import FileRef, read_file
-from etl.load.clean import clean, clean_text
+from etl.load.clean import clean, clean_text, may_need_cleaning
 from etl.records import DocumentRecord, Failure, NotADocument, StageError
 from etl.wire import fast_pickle
 
@@ -116,7 +116,9 @@ def process(task: Task, max_bytes: int | None) -> Outcome:
             return Unchanged(task, sha)
         with _time_limit(FILE_TIME_LIMIT_SECONDS):
             record = transform_document(data, ref.source_path, sha256=sha)
-        return Transformed(task, clean(record))  # nothing a database refuses (NUL, lone surrogates)
+        if may_need_cleaning(data):
+            record = clean(record)  # nothing a database refuses (NUL, lone surrogates)
+        return Transformed(task, record)
     except TransformTimeout:
         reason = f"transform took over {FILE_TIME_LIMIT_SECONDS:.0f} s (a pathological input?)"
         return Failed(task, Failure(ref.source_path, "transform", reason, sha))
