@@ -13,6 +13,7 @@ import dataclasses
 import os
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, select
 
 from etl.extract.files import FileRef
@@ -133,3 +134,38 @@ def test_an_edit_keeping_size_and_mtime_is_read_only_with_reprocess(tmp_path: Pa
     assert _stored(db_url)["notice.md"][0] == "医保 原文"
     assert run_etl("run", str(root), "--db", db_url, "-q", "--workers", "1", "--reprocess").returncode == 0
     assert _stored(db_url)["notice.md"][0] == "医保 改文"
+
+
+@pytest.mark.postgres
+def test_postgres_refusals_in_copy_and_in_insert_cost_only_their_files(tmp_path: Path, postgres_url: str) -> None:
+    """What PostgreSQL alone refuses: a publisher name beyond varchar(200) (an INSERT, through SQLAlchemy) and
+    figures beyond NUMERIC(24, 6) (the metrics' COPY, straight through psycopg). Each costs its own file."""
+    from decimal import Decimal
+
+    from etl.records import SourceRef
+
+    root = tmp_path / "docs"
+    root.mkdir()
+    for number in range(4):
+        (root / f"doc{number}.md").write_text(_notice(f"医保 {number}", 630 + number), encoding="utf-8")
+    outcomes = _outcomes(root)
+    named = outcomes[1]
+    extracted = dataclasses.replace(named.record.extracted, source=SourceRef("长" * 300, "media"))
+    outcomes[1] = Transformed(named.task, dataclasses.replace(named.record, extracted=extracted))
+    huge = outcomes[3]
+    assert huge.record.metrics, "the notice must give a figure"
+    figures = [dataclasses.replace(huge.record.metrics[0], value=Decimal(10) ** 30)] * 8  # 8: the COPY path
+    outcomes[3] = Transformed(huge.task, dataclasses.replace(huge.record, metrics=figures))
+    engine = create_engine(postgres_url)
+    try:
+        migrate.upgrade_to_head(engine)
+        sync_vocabulary(engine)
+        loader = Loader(engine, start_run(engine, [str(root)], extractor_version()))
+        counts = loader.write(outcomes)
+        assert (counts.new, counts.failed) == (2, 2), counts
+        assert sorted(path for path, _, _ in counts.failures) == ["doc1.md", "doc3.md"]
+        assert all(stage == "load" and "refused" in reason for _, stage, reason in counts.failures)
+        with engine.connect() as conn:
+            assert sorted(conn.execute(select(documents.c.source_path)).scalars()) == ["doc0.md", "doc2.md"]
+    finally:
+        engine.dispose()
