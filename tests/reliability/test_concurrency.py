@@ -22,6 +22,7 @@ from tests.reliability.rel_support import (
     run_etl,
     run_statuses,
     sample_files,
+    wait_for_fault_point,
 )
 
 
@@ -32,15 +33,6 @@ def _corpus(tmp_path: Path, count: int) -> Path:
     if LAWS.is_dir():
         sample_files(LAWS, root / "laws", count)
     return root
-
-
-def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
-    """Until the run stands at its fault point (it wrote PATH.reached): a condition, not a delay."""
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert proc.poll() is None, f"the run ended before its fault point: {proc.communicate()}"
-        assert time.monotonic() < deadline, "the run never reached its fault point"
-        time.sleep(0.02)
 
 
 def test_two_runs_at_once_one_waits_or_exits_4(tmp_path: Path, db_url: str) -> None:
@@ -58,7 +50,7 @@ def test_two_runs_at_once_one_waits_or_exits_4(tmp_path: Path, db_url: str) -> N
                                        stderr=subprocess.PIPE, text=True,
                                        env={**os.environ, "ETL_TEST_FAULT": f"lock_busy:wait={gate}"})
             try:
-                _wait_for(Path(f"{gate}.reached"), waiting)  # C met the lock taken and is waiting for it
+                wait_for_fault_point(Path(f"{gate}.reached"), waiting)  # C met the lock taken and is waiting for it
             except BaseException:
                 waiting.kill()
                 raise

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,14 @@ from sqlalchemy import create_engine, func, select, text
 
 from etl.load.schema import dim_date, documents
 from tests.reliability.conftest import GOOD_NOTICE
-from tests.reliability.rel_support import SEEDS, etl_command, run_etl, run_statuses, sample_files
+from tests.reliability.rel_support import (
+    SEEDS,
+    etl_command,
+    run_etl,
+    run_statuses,
+    sample_files,
+    wait_for_fault_point,
+)
 
 
 def _story(date: str, title: str) -> str:
@@ -97,15 +103,6 @@ def _advisory_holder(db_url: str) -> int | None:
         engine.dispose()
 
 
-def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
-    """Until the run stands at its fault point (it wrote PATH.reached): a condition, not a delay."""
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert proc.poll() is None, f"the run ended before its fault point: {proc.communicate()}"
-        assert time.monotonic() < deadline, "the run never reached its fault point"
-        time.sleep(0.02)
-
-
 @pytest.mark.postgres
 def test_a_run_whose_lock_session_is_ended_stops_with_one_line(tmp_path: Path, postgres_url: str) -> None:
     """The lock's session is ended (pg_terminate_backend, as an idle timeout or a proxy would) while the run
@@ -117,7 +114,7 @@ def test_a_run_whose_lock_session_is_ended_stops_with_one_line(tmp_path: Path, p
     proc = subprocess.Popen([*etl_command(), "run", str(root), "--db", postgres_url, "-q", "--workers", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        _wait_for(Path(f"{gate}.reached"), proc)
+        wait_for_fault_point(Path(f"{gate}.reached"), proc)
         holder = _advisory_holder(postgres_url)
         assert holder is not None, "the run holds no advisory lock"
         engine = create_engine(postgres_url)

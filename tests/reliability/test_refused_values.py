@@ -87,24 +87,38 @@ def _outcomes(root: Path) -> list:
     return found
 
 
+def _four_notices(tmp_path: Path, amount: int) -> tuple[Path, list]:
+    root = tmp_path / "docs"
+    root.mkdir()
+    for number in range(4):
+        (root / f"doc{number}.md").write_text(_notice(f"医保 {number}", amount + number), encoding="utf-8")
+    return root, _outcomes(root)
+
+
+def _altered(outcome: Transformed, **changes) -> Transformed:
+    """outcome with fields of its record (or, for extracted=dict, of its extracted document) replaced."""
+    record = outcome.record
+    if isinstance(changes.get("extracted"), dict):
+        changes["extracted"] = dataclasses.replace(record.extracted, **changes["extracted"])
+    return Transformed(outcome.task, dataclasses.replace(record, **changes))
+
+
+def _loader(engine, root: Path) -> Loader:
+    migrate.upgrade_to_head(engine)
+    sync_vocabulary(engine)
+    return Loader(engine, start_run(engine, [str(root)], extractor_version()))
+
+
 def test_a_value_the_database_refuses_costs_only_its_file(tmp_path: Path, db_url: str) -> None:
     """A value injected past the cleaning (a lone surrogate, which both drivers refuse to encode) fails its
     file alone: the rest of the batch is written, the file is in failed_files with the reason, and the
     loader goes on to the next batch."""
-    root = tmp_path / "docs"
-    root.mkdir()
-    for number in range(4):
-        (root / f"doc{number}.md").write_text(_notice(f"医保 {number}", 610 + number), encoding="utf-8")
-    outcomes = _outcomes(root)
+    root, outcomes = _four_notices(tmp_path, 610)
     assert all(isinstance(o, Transformed) for o in outcomes)
-    bad = outcomes[2]
-    extracted = dataclasses.replace(bad.record.extracted, title="refused \ud800")
-    outcomes[2] = Transformed(bad.task, dataclasses.replace(bad.record, extracted=extracted))
+    outcomes[2] = _altered(outcomes[2], extracted={"title": "refused \ud800"})
     engine = create_engine(db_url)
     try:
-        migrate.upgrade_to_head(engine)
-        sync_vocabulary(engine)
-        loader = Loader(engine, start_run(engine, [str(root)], extractor_version()))
+        loader = _loader(engine, root)
         counts = loader.write(outcomes)
         assert (counts.new, counts.failed) == (3, 1), counts
         (path, stage, reason), = counts.failures
@@ -144,23 +158,14 @@ def test_postgres_refusals_in_copy_and_in_insert_cost_only_their_files(tmp_path:
 
     from etl.records import SourceRef
 
-    root = tmp_path / "docs"
-    root.mkdir()
-    for number in range(4):
-        (root / f"doc{number}.md").write_text(_notice(f"医保 {number}", 630 + number), encoding="utf-8")
-    outcomes = _outcomes(root)
-    named = outcomes[1]
-    extracted = dataclasses.replace(named.record.extracted, source=SourceRef("长" * 300, "media"))
-    outcomes[1] = Transformed(named.task, dataclasses.replace(named.record, extracted=extracted))
-    huge = outcomes[3]
-    assert huge.record.metrics, "the notice must give a figure"
-    figures = [dataclasses.replace(huge.record.metrics[0], value=Decimal(10) ** 30)] * 8  # 8: the COPY path
-    outcomes[3] = Transformed(huge.task, dataclasses.replace(huge.record, metrics=figures))
+    root, outcomes = _four_notices(tmp_path, 630)
+    outcomes[1] = _altered(outcomes[1], extracted={"source": SourceRef("长" * 300, "media")})
+    metric = outcomes[3].record.metrics[0]
+    figures = [dataclasses.replace(metric, value=Decimal(10) ** 30)] * 8  # 8 rows: the COPY path
+    outcomes[3] = _altered(outcomes[3], metrics=figures)
     engine = create_engine(postgres_url)
     try:
-        migrate.upgrade_to_head(engine)
-        sync_vocabulary(engine)
-        loader = Loader(engine, start_run(engine, [str(root)], extractor_version()))
+        loader = _loader(engine, root)
         counts = loader.write(outcomes)
         assert (counts.new, counts.failed) == (2, 2), counts
         assert sorted(path for path, _, _ in counts.failures) == ["doc1.md", "doc3.md"]
