@@ -230,6 +230,7 @@ def run(
                     planner.forced = corrections.redo
                 _execute(engine, executor, planner, outcomes, run_id, paths, version, summary, progress, corrections,
                          lock.check)
+                lock.check()  # still ours: what this run wrote was written under the lock
             except BaseException as exc:
                 reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
                 summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
@@ -240,7 +241,6 @@ def run(
                 raise
             summary.status = "partial" if summary.files_failed else "succeeded"
             summary.seconds = round(time.monotonic() - started, 3)
-            lock.check()
             finish_run(engine, run_id, summary.status, _counts(summary))
             return summary
     finally:
