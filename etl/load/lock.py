@@ -91,10 +91,11 @@ class _SessionHeld(HeldLock):
         try:
             self.conn.execute(text("SELECT 1"))
             self.conn.commit()  # never left idle in a transaction
-        except DBAPIError:
-            raise LockLost(f"the session holding the writer lock on {self.where} was ended (a timeout, a proxy or "
-                           "an administrator); the run was stopped so that no other run writes at the same "
-                           "time (run it again)") from None
+        except DBAPIError as exc:
+            said = (str(exc.orig).strip().splitlines() or [""])[0][:200]
+            raise LockLost(f"the session holding the writer lock on {self.where} was lost ({said}: the server "
+                           "stopped, a timeout, a proxy or an administrator ended it); the run was stopped so "
+                           "that no other run writes at the same time (run it again)") from None
 
 
 def _close_in_child() -> None:
