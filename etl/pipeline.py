@@ -299,15 +299,16 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
     loader = Loader(engine, run_id, version)
     undone = steps_left(engine)  # steps an earlier run left undone: done by this one, whatever it loads
 
-    def write(batch: list) -> BatchCounts:
-        check_lock()  # a run that lost its writer lock must not write another batch
-        return corrections_write(batch) if corrections_write is not None else loader.write(batch)
-
-    corrections_write = None
-    fault_point("before_load")
+    unguarded = loader.write
     if corrections is not None:  # applied between the transform and the load
         loader.agency_ids.update(corrections.agency_ids)
-        corrections_write = corrections.wrap(loader.write)
+        unguarded = corrections.wrap(loader.write)
+
+    def write(batch: list) -> BatchCounts:
+        check_lock()  # a run that lost its writer lock must not write another batch
+        return unguarded(batch)
+
+    fault_point("before_load")
     totals = BatchCounts()
     pending: list = []
     pending_docs = 0
