@@ -98,10 +98,11 @@ def list_corrections(corrections: str | os.PathLike | None = None, db_url: str |
 
 def inspect_file(path: str, max_bytes: int | None = None) -> DocumentRecord:
     """What the transform makes of one file, without touching a database. Raises StageError for bad input."""
+    from etl.load.clean import clean
     from etl.transform import transform_document
 
     data, sha = read_file(os.path.abspath(path), max_bytes)
-    return transform_document(data, os.path.basename(path), sha256=sha)
+    return clean(transform_document(data, os.path.basename(path), sha256=sha))  # what `etl run` would store
 
 
 def to_jsonable(value: Any) -> Any:

@@ -21,6 +21,7 @@ from etl.executor import Executor, make_executor
 from etl.extract.files import FileRef, Skipped, Unusable, walk
 from etl.load import migrate
 from etl.load.db import make_engine, sqlite_path
+from etl.load.faults import fault_point
 from etl.load.loader import (
     BatchCounts,
     Loader,
@@ -32,7 +33,10 @@ from etl.load.loader import (
     table_counts,
 )
 from etl.load.lock import writer_lock
+from etl.load.pending import done as mark_done
+from etl.load.pending import pending as steps_left
 from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
+from etl.load.search_index import repair_if_incomplete
 from etl.records import Failure
 from etl.version import extractor_version
 from etl.work import Failed, Outcome, Task
@@ -208,7 +212,7 @@ def run(
     if hasattr(executor, "warm_up") and _new_sqlite_file(url):
         executor.warm_up()  # a new file will be filled: the workers start while this process locks and migrates
     try:
-        with writer_lock(engine, options.lock_wait_seconds):
+        with writer_lock(engine, options.lock_wait_seconds) as lock:
             # checked under the lock: no other run can have created the file meanwhile
             planner = _Planner(engine, options, version, fresh=_new_sqlite_file(url))
             outcomes = _Primed(executor.map_batches(_batched(planner.tasks(paths), TASKS_PER_BATCH)))
@@ -217,13 +221,16 @@ def run(
             migrate.upgrade_to_head(engine)
             abort_stale_runs(engine)
             sync_vocabulary(engine)
+            repair_if_incomplete(engine)  # a search index an older version left on but half-built
             run_id = start_run(engine, [os.path.abspath(p) for p in paths], version)
             summary = RunSummary(run_id=run_id, status="running", database=masked(url))
             try:
                 corrections = begin_corrections(engine, found, run_id, planner.fresh)
                 if corrections is not None:
                     planner.forced = corrections.redo
-                _execute(engine, executor, planner, outcomes, run_id, paths, version, summary, progress, corrections)
+                _execute(engine, executor, planner, outcomes, run_id, paths, version, summary, progress, corrections,
+                         lock.check)
+                lock.check()  # still ours: what this run wrote was written under the lock
             except BaseException as exc:
                 reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
                 summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
@@ -247,7 +254,14 @@ def _new_sqlite_file(url: str) -> bool:
     Only then are the workers started before the lock and the migrations; a re-run may find nothing to do
     and should not pay for workers it never uses."""
     path = sqlite_path(url)
-    return path is not None and not os.path.exists(path)
+    return path is not None and _size(path) == 0 and _size(f"{path}-wal") == 0  # the lock creates it empty
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _counts(summary: RunSummary) -> dict[str, int]:
@@ -281,12 +295,20 @@ class _Primed:
 
 def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[list[Outcome]], run_id: int,
              paths: list[str], version: str, summary: RunSummary, progress: Progress | None,
-             corrections=None) -> None:
+             corrections=None, check_lock: Callable[[], None] = lambda: None) -> None:
     loader = Loader(engine, run_id, version)
-    write = loader.write
+    undone = steps_left(engine)  # steps an earlier run left undone: done by this one, whatever it loads
+
+    unguarded = loader.write
     if corrections is not None:  # applied between the transform and the load
         loader.agency_ids.update(corrections.agency_ids)
-        write = corrections.wrap(loader.write)
+        unguarded = corrections.wrap(loader.write)
+
+    def write(batch: list) -> BatchCounts:
+        check_lock()  # a run that lost its writer lock must not write another batch
+        return unguarded(batch)
+
+    fault_point("before_load")
     totals = BatchCounts()
     pending: list = []
     pending_docs = 0
@@ -314,14 +336,20 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
 
     removed = 0
     for folder in [] if planner.fresh else _folders(paths):  # a database this run created holds nothing unseen
+        check_lock()
         removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
         forget_skipped(engine, folder, planner.seen_hashes)
-    if totals.new or totals.changed or totals.moved or totals.reprocessed or removed:
+    if totals.new or totals.changed or totals.moved or totals.reprocessed or removed or undone:
         from etl.load.duplicates import link_duplicates  # imports the transform: only when needed
         from etl.load.postload import after_load
 
+        fault_point("after_load")
+        check_lock()
         link_duplicates(engine)
+        fault_point("after_linking")
         after_load(engine, run_id)
+        if undone or loader.pending_marked or removed:
+            mark_done(engine)
     if corrections is not None:
         _correction_counts(summary, corrections.finish(engine, removed), corrections.version)
     summary.files_seen = planner.seen - totals.skipped

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from etl.extract.files import FileRef, read_file
+from etl.load.clean import clean, clean_text, may_need_cleaning
 from etl.records import DocumentRecord, Failure, NotADocument, StageError
 from etl.wire import fast_pickle
 
@@ -115,6 +116,8 @@ def process(task: Task, max_bytes: int | None) -> Outcome:
             return Unchanged(task, sha)
         with _time_limit(FILE_TIME_LIMIT_SECONDS):
             record = transform_document(data, ref.source_path, sha256=sha)
+        if may_need_cleaning(data):
+            record = clean(record)  # nothing a database refuses (NUL, lone surrogates)
         return Transformed(task, record)
     except TransformTimeout:
         reason = f"transform took over {FILE_TIME_LIMIT_SECONDS:.0f} s (a pathological input?)"
@@ -122,14 +125,14 @@ def process(task: Task, max_bytes: int | None) -> Outcome:
     except NotADocument as exc:
         return NotDocument(task, exc.reason, sha)
     except StageError as exc:
-        return Failed(task, Failure(ref.source_path, exc.stage, exc.reason, sha))
+        return Failed(task, Failure(ref.source_path, exc.stage, clean_text(exc.reason), sha))
     except RecursionError:
         return Failed(task, Failure(ref.source_path, "transform", "document nested too deeply to parse", sha))
     except MemoryError:
         return Failed(task, Failure(ref.source_path, "transform", "out of memory while transforming", sha))
     except Exception as exc:  # a bug must cost one file, never the run
         reason = f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-        return Failed(task, Failure(ref.source_path, "transform", reason, sha))
+        return Failed(task, Failure(ref.source_path, "transform", clean_text(reason), sha))
 
 
 def worker_died(task: Task) -> Failed:

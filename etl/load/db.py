@@ -9,6 +9,7 @@ from etl.config import ENV_VAR, is_sqlite, masked, resolve_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 BACKENDS = ("sqlite", "postgresql")
+PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
 
 
 class DatabaseNotFound(LookupError):
@@ -56,6 +57,14 @@ def make_engine(url: str | None = None, must_exist: bool = False, **kwargs) -> E
 
         connect_args = dict(kwargs.pop("connect_args", None) or {})
         connect_args.setdefault("application_name", application_name())
+        kwargs["connect_args"] = connect_args
+    query = make_url(resolved).query
+    if "keepalives" not in query:
+        # a session idle for minutes (the writer lock's, while workers transform) stays known to every NAT,
+        # proxy and firewall on the way, and a dead peer is noticed in about a minute, not hours
+        connect_args = dict(kwargs.pop("connect_args", None) or {})
+        for key, value in PG_KEEPALIVES.items():
+            connect_args.setdefault(key, value)
         kwargs["connect_args"] = connect_args
     return create_engine(resolved, **kwargs)
 

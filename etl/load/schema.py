@@ -302,6 +302,17 @@ failed_files = Table(
     comment="Files that could not become documents in a run, and why. The run goes on without them.",
 )
 
+pending_steps = Table(
+    "pending_steps",
+    metadata,
+    Column("step", String(32), primary_key=True, comment="link_duplicates or dim_date: a step that runs after the load"),
+    Column("run_id", Integer, ForeignKey("etl_runs.id"), nullable=False, index=True,
+           comment="the run whose load made the step necessary"),
+    Column("since", UTCDateTime, nullable=False, index=True, comment="when it was recorded (UTC)"),
+    comment="Steps a run must finish after its load; a row left here was not finished (the run was stopped), "
+            "and the next run does it. Empty between runs.",
+)
+
 skipped_files = Table(
     "skipped_files",
     metadata,

@@ -22,7 +22,9 @@ def test_checks_pass_on_the_loaded_corpus(loaded):
     assert failing == {}
     result = CliRunner().invoke(cli, ["check", "--db", url])
     assert result.exit_code == 0, result.output
-    assert f"{len(find_checks())} of {len(find_checks())} checks passed" in result.output
+    ran = len(run_checks(engine))  # the SQL checks and those in Python that apply to this database
+    assert ran > len(find_checks())
+    assert f"{ran} of {ran} checks passed" in result.output
 
 
 def test_check_fails_on_a_document_dated_in_the_future(db_url, seeds_copy, tmp_path, etl_bin):
