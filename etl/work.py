@@ -110,7 +110,7 @@ def process(task: Task, max_bytes: int | None) -> Outcome:
     ref = task.ref
     sha: str | None = None
     try:
-        data, sha = read_file(ref.file_path, max_bytes)
+        data, sha = read_file(ref.os_path, max_bytes)
         if sha == task.known_sha256 and not task.force:
             return Unchanged(task, sha)
         with _time_limit(FILE_TIME_LIMIT_SECONDS):

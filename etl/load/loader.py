@@ -420,6 +420,14 @@ def mark_removed(engine: Engine, folder: str, seen: set[int], run_id: int) -> in
     return len(gone)
 
 
+def documents_under(engine: Engine, folder: str) -> list[tuple[str, str]]:
+    """(file_path, source_path) of the active documents under folder (a folder the walk could not list)."""
+    d = documents.c
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(
+            select(d.file_path, d.source_path).where(d.status == "active", _under(d.file_path, folder)))]
+
+
 def forget_skipped(engine: Engine, folder: str, seen: set[int]) -> int:
     """Drop skipped_files rows under folder whose file the walk did not see (it is gone, or now excluded)."""
     s = skipped_files.c

@@ -1,0 +1,197 @@
+"""Issue 18, the input side: odd file names, overlapping arguments, folders that cannot be listed, files
+swapped for links, symlinked folders. Each test failed before its fix; on both databases where they matter."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from etl.extract.files import FileRef, os_path_of, stored_path, walk
+from etl.load.schema import documents, etl_runs
+from etl.pipeline import RunOptions, run
+from etl.work import Failed, Task, Transformed, process
+from tests.reliability.conftest import GOOD_NOTICE
+from tests.reliability.rel_support import active_paths, failures_by_path, run_etl
+
+GBK_NAME = "医保基金通报".encode("gbk") + b".md"  # not UTF-8: Python lists it with lone surrogates
+
+
+def _notice(figure: int) -> str:
+    return GOOD_NOTICE.replace("506", str(figure))
+
+
+def _rows(db_url: str) -> list[tuple[str, str, str]]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(
+                select(documents.c.file_path, documents.c.source_path, documents.c.status).order_by(documents.c.id))]
+    finally:
+        engine.dispose()
+
+
+# -- 2: file names that are not UTF-8 ------------------------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_loads(tmp_path: Path, db_url: str) -> None:
+    """A GBK-named file loads next to the others; its path is stored in a form both databases take and
+    that gives the OS name back; the name is shown readably; a re-run finds it unchanged."""
+    root = tmp_path / "gbk"
+    root.mkdir()
+    os.makedirs(os.fsencode(root) + b"/" + "子目录".encode("gbk"))
+    (root / "ok.md").write_text(_notice(507), encoding="utf-8")
+    with open(os.fsencode(root) + b"/" + GBK_NAME, "w", encoding="utf-8") as handle:
+        handle.write(_notice(506))
+    with open(os.fsencode(root) + b"/" + "子目录".encode("gbk") + b"/" + GBK_NAME, "w", encoding="utf-8") as h:
+        h.write(_notice(508))
+    done = run_etl("run", str(root), "--db", db_url, "-q", "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    rows = _rows(db_url)
+    assert len(rows) == 3, rows
+    shown = {source for _, source, _ in rows}
+    assert {"ok.md", "医保基金通报.md", "子目录/医保基金通报.md"} == shown
+    on_disk = {os.fsencode(os.path.join(dirpath, name))
+               for dirpath, _, names in os.walk(os.fsencode(root)) for name in names}
+    assert {os.fsencode(os_path_of(path)) for path, _, _ in rows} == on_disk
+    again = run_etl("run", str(root), "--db", db_url, "-q", "--workers", "1", "--json")
+    assert again.returncode == 0, again.stderr
+    assert '"files_unchanged": 3' in again.stdout and '"files_removed": 0' in again.stdout
+
+
+@pytest.mark.parametrize("name", [
+    "plain/路径.md", "/a\udcb1\udca3b.md", "C:\\data\\x.md", "a\\xb1.md", "a\\\\b", "a\\\udcb1", "end\\",
+    "\\x8f\udc8f\\\\x8f",
+])
+def test_stored_path_is_valid_utf8_and_reversible(name: str) -> None:
+    stored = stored_path(name)
+    stored.encode("utf-8")  # both databases refuse lone surrogates
+    assert os_path_of(stored) == name
+    if "\\" not in name and "\udcb1" not in name:
+        assert stored == name  # ordinary paths are stored as they are
+
+
+def test_names_that_differ_only_in_escapes_stay_apart() -> None:
+    """A UTF-8 name that happens to read `\\xb1` is not the GBK byte 0xb1."""
+    assert stored_path("a\\xb1") != stored_path("a\udcb1")
+
+
+# -- 5: overlapping arguments --------------------------------------------------------------------------
+
+
+def test_overlapping_arguments_are_one_walk(tmp_path: Path, db_url: str) -> None:
+    """`etl run s s`, a folder with one of its own files, a folder with one of its subfolders: every
+    file once, on the first run and every re-run (a unique-path IntegrityError before)."""
+    root = tmp_path / "corpus"
+    (root / "news").mkdir(parents=True)
+    (root / "a.md").write_text(_notice(506), encoding="utf-8")
+    (root / "news" / "b.md").write_text(_notice(507), encoding="utf-8")
+    for args in ([root, root], [root, root / "a.md"], [root, root / "news"], [root / "news", root]):
+        for _ in range(2):
+            done = run_etl("run", *map(str, args), "--db", db_url, "-q", "--workers", "1", "--json")
+            assert done.returncode == 0, (args, done.stderr)
+            assert '"files_removed": 0' in done.stdout, done.stdout
+    assert sorted(source for _, source, status in _rows(db_url) if status == "active") == ["a.md", "news/b.md"]
+
+
+# -- 9: a folder that cannot be listed -----------------------------------------------------------------
+
+
+def test_a_folder_that_cannot_be_listed_marks_nothing_removed(tmp_path: Path, db_url: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The listing fails (injected: chmod does not stop root); its documents stay active and are recorded
+    as unreadable with the reason; the rest of the tree is handled as usual."""
+    root = tmp_path / "share"
+    (root / "sub").mkdir(parents=True)
+    (root / "top.md").write_text(_notice(506), encoding="utf-8")
+    (root / "sub" / "one.md").write_text(_notice(507), encoding="utf-8")
+    (root / "sub" / "two.md").write_text(_notice(508), encoding="utf-8")
+    options = RunOptions(workers=1)
+    assert run([str(root)], db_url, options).files_new == 3
+
+    real_scandir = os.scandir
+    blocked = str(root / "sub")
+
+    def failing_scandir(path=".", *args):
+        if os.fspath(path) == blocked:
+            raise PermissionError(13, "Permission denied", blocked)
+        return real_scandir(path, *args)
+
+    monkeypatch.setattr(os, "scandir", failing_scandir)
+    summary = run([str(root)], db_url, options)
+    assert summary.files_removed == 0
+    assert {"top.md", "sub/one.md", "sub/two.md"} == active_paths(db_url)
+    failed = failures_by_path(db_url)
+    for name in ("sub/one.md", "sub/two.md"):
+        assert name in failed and "could not be listed" in failed[name][1], failed
+    assert "Permission denied" in failed["sub"][1]
+
+    monkeypatch.setattr(os, "scandir", real_scandir)
+    (root / "sub" / "two.md").unlink()
+    assert run([str(root)], db_url, options).files_removed == 1  # listed again: a file gone is removed
+
+
+# -- 10: a file swapped for a link between the walk and the read ----------------------------------------
+
+
+def test_a_file_swapped_for_a_link_after_the_walk_is_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    secret = tmp_path / "secret.md"
+    secret.write_text(_notice(999), encoding="utf-8")
+    victim = root / "notice.md"
+    victim.write_text(_notice(506), encoding="utf-8")
+    (ref,) = [item for item in walk([str(root)]) if isinstance(item, FileRef)]
+    victim.unlink()
+    victim.symlink_to(secret)  # the swap, after the walk looked
+    outcome = process(Task(ref, None, None, False), None)
+    assert isinstance(outcome, Failed), outcome
+    assert "symlink" in outcome.failure.reason
+
+
+def test_a_link_the_walk_resolved_is_read_through_its_target(tmp_path: Path) -> None:
+    """A link inside the folder (loaded, as before) is read through the target the walk checked: swapping
+    that target for a link outside is refused as well."""
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "own.md").write_text(_notice(506), encoding="utf-8")
+    (root / "alias.md").symlink_to(root / "own.md")
+    refs = {item.source_path: item for item in walk([str(root)]) if isinstance(item, FileRef)}
+    assert isinstance(process(Task(refs["alias.md"], None, None, False), None), Transformed)
+    (tmp_path / "secret.md").write_text(_notice(999), encoding="utf-8")
+    (root / "own.md").unlink()
+    (root / "own.md").symlink_to(tmp_path / "secret.md")
+    assert isinstance(process(Task(refs["alias.md"], None, None, False), None), Failed)
+
+
+# -- 16: a symlinked folder inside the root ------------------------------------------------------------
+
+
+def test_a_symlinked_folder_inside_the_root_is_walked_once_under_its_real_path(tmp_path: Path, db_url: str) -> None:
+    root = tmp_path / "root"
+    (root / "real").mkdir(parents=True)
+    (root / "real" / "doc.md").write_text(_notice(506), encoding="utf-8")
+    (root / "alias").symlink_to(root / "real", target_is_directory=True)  # sorts before real/
+    for flags in ([], [], ["--follow-symlinks"]):
+        done = run_etl("run", str(root), "--db", db_url, "-q", "--workers", "1", *flags)
+        assert done.returncode == 0, done.stdout + done.stderr
+    rows = _rows(db_url)
+    assert [(source, status) for _, source, status in rows] == [("real/doc.md", "active")]
+    assert not failures_by_path(db_url)
+
+
+def test_run_paths_with_non_utf8_bytes_are_stored(tmp_path: Path, db_url: str) -> None:
+    """etl_runs.paths takes a folder whose own name is not UTF-8."""
+    folder = os.fsencode(tmp_path) + b"/" + "资料".encode("gbk")
+    os.makedirs(folder)
+    with open(folder + b"/a.md", "w", encoding="utf-8") as handle:
+        handle.write(_notice(506))
+    summary = run([os.fsdecode(folder)], db_url, RunOptions(workers=1))
+    assert summary.files_new == 1
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        (paths,) = conn.execute(select(etl_runs.c.paths)).scalars()
+    engine.dispose()
+    assert os_path_of(paths) == os.fsdecode(folder)
