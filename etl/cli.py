@@ -139,12 +139,14 @@ def _shown_url(db_url: str | None) -> str:
 def usage_error(exc: BaseException) -> str | None:
     """The one-line message when exc is the user's mistake (exit 2), else None: a report, check, revision,
     path or SQLite file that does not exist, a parameter that does not fit, a database we do not support."""
+    from etl.config import BadDatabaseURL
     from etl.load.db import DatabaseNotFound, UnsupportedDatabase
     from etl.pipeline import PathNotFound
     from etl.reporting.queries import ReportError
     from etl.reporting.roles import RoleError
 
-    if isinstance(exc, DatabaseNotFound | UnsupportedDatabase | PathNotFound | ReportError | RoleError):
+    if isinstance(exc, DatabaseNotFound | UnsupportedDatabase | PathNotFound | ReportError | RoleError
+                  | BadDatabaseURL):
         return str(exc)
     if type(exc).__module__.startswith("alembic"):  # CommandError: a revision Alembic cannot find …
         return masked_text(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
@@ -160,7 +162,8 @@ def masked_text(text: str) -> str:
     """Hide passwords in any URL-looking text (driver errors may echo the URL)."""
     import re
 
-    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
+    text = re.sub(r"(://[^:/@\s]*:)\S*@", r"\1***@", text)  # greedy: a password holding an unescaped @
+    return re.sub(r"((?:ssl)?password\s*=\s*)('[^']*'|[^\s&'\"]+)", r"\1***", text, flags=re.IGNORECASE)
 
 
 def _progress(quiet: bool, paths: list[str], options):

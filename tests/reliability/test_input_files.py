@@ -195,3 +195,63 @@ def test_run_paths_with_non_utf8_bytes_are_stored(tmp_path: Path, db_url: str) -
         (paths,) = conn.execute(select(etl_runs.c.paths)).scalars()
     engine.dispose()
     assert os_path_of(paths) == os.fsdecode(folder)
+
+
+# -- 11: passwords in every form, in every output ------------------------------------------------------
+
+SECRET = "S3CRETpw"
+
+
+def _secret_urls(postgres_url: str) -> list[str]:
+    """The same database with a password in the query, with an unescaped @ or / in it, and a bad port."""
+    base = postgres_url.replace("postgresql+psycopg://postgres@", "")
+    return [
+        f"postgresql://postgres@{base}?password={SECRET}",
+        f"postgresql://postgres:ab@{SECRET}@{base}",
+        f"postgresql://postgres:{SECRET}/x@{base}",
+        f"postgresql://postgres:{SECRET}@{base.replace(':5432', ':54x32')}",
+        f"postgresql://postgres:{SECRET[:4]}:{SECRET[4:]}@{base.replace(':5432', ':')}",
+    ]
+
+
+@pytest.mark.postgres
+def test_passwords_are_masked_in_every_output(tmp_path: Path, postgres_url: str) -> None:
+    """run (text and --json), db current, show: the secret never appears, in full or in part; a URL that
+    cannot be parsed is one line, exit 2; etl_runs holds no secret."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(_notice(506), encoding="utf-8")
+    for url in _secret_urls(postgres_url):
+        for args in (["run", str(docs), "-q"], ["run", str(docs), "--json"], ["db", "current"], ["show"]):
+            done = run_etl(*args, "--db", url)
+            output = done.stdout + done.stderr
+            assert SECRET[:4] not in output and SECRET[4:] not in output, (url, args, output)
+            assert "Traceback" not in output
+            assert done.returncode in (0, 2), (url, args, output)
+            if done.returncode == 2:
+                assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    for env in ({"PGPASSWORD": SECRET, "ETL_DATABASE_URL": postgres_url},
+                {"ETL_DATABASE_URL": _secret_urls(postgres_url)[1]},
+                {"ETL_DATABASE_URL": _secret_urls(postgres_url)[3]}):
+        for args in (["run", str(docs)], ["db", "current"]):
+            done = run_etl(*args, env=env)
+            assert SECRET[:4] not in done.stdout + done.stderr and "Traceback" not in done.stderr, (env, args)
+    engine = create_engine(postgres_url)
+    with engine.connect() as conn:
+        stored = " ".join(str(v) for row in conn.execute(select(etl_runs)) for v in row)
+    engine.dispose()
+    assert SECRET[:4] not in stored
+
+
+def test_a_bad_port_is_one_line_without_the_password(tmp_path: Path) -> None:
+    for url in ("postgresql://u:S3CRET/x@localhost:5432/db", "postgresql://u:S3CRETpw@localhost:54x32/db"):
+        with pytest.raises(ValueError) as caught:
+            from etl.config import resolve_url
+
+            resolve_url(url) if "54x32" in url else resolve_url(url.replace("localhost:5432", "localhost:5x"))
+        assert "S3CRET" not in str(caught.value)
+    from etl.cli import masked_text
+    from etl.config import masked
+
+    assert "S3CRET" not in masked("postgresql://u:ab@S3CRET@h/db?password=S3CRET&sslpassword=S3CRET")
+    assert "S3CRET" not in masked_text("connection to 'postgresql://u:ab@S3CRET@h/db' password=S3CRET failed")
