@@ -10,7 +10,7 @@ import sys
 import click
 
 from etl import __version__
-from etl.config import ENV_VAR, masked, resolve_url
+from etl.config import ENV_VAR, MAX_WORKERS, masked, resolve_url
 
 DB_HELP = (f"Database URL (SQLite or PostgreSQL) or the path of a SQLite file. Default: ${ENV_VAR}, "
            "else sqlite:///etl.db.")
@@ -49,8 +49,9 @@ def _executor_spec(_ctx, _param, spec: str) -> str:
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files whose path, name or folder matches (laws, 'drafts/*'; repeatable).")
 @click.option("--reprocess", is_flag=True, help="Re-transform every file, even unchanged ones.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for the transform. Default: the number of cores.")
+@click.option("--workers", type=click.IntRange(min=1, max=MAX_WORKERS), default=None, metavar="N",
+              help=f"Worker processes for the transform (at most {MAX_WORKERS}; never more than there are "
+                   "batches of files). Default: the number of cores.")
 @click.option("--executor", default="local", show_default=True, metavar="SPEC", callback=_executor_spec,
               help="Where the transform runs: local, dask (a local cluster) or dask://HOST:PORT.")
 @click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
@@ -87,7 +88,7 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
 
     options = RunOptions(
         include=tuple(include), exclude=tuple(exclude), reprocess=reprocess,
-        workers=workers or os.cpu_count() or 1, executor=executor,
+        workers=workers or min(os.cpu_count() or 1, MAX_WORKERS), executor=executor,
         max_file_bytes=int(max_file_mb * 1024 * 1024), follow_symlinks=follow_symlinks,
         lock_wait_seconds=wait_seconds, corrections=corrections_dir,
     )

@@ -10,6 +10,9 @@ from sqlalchemy.engine import URL, make_url
 
 ENV_VAR = "ETL_DATABASE_URL"
 DEFAULT_URL = "sqlite:///etl.db"
+# More worker processes than this is a mistake, a usage error (`--workers 5000` forked thousands, 16 GB, for
+# five files); a pool never has more workers than batches of files to give them either (etl.executor).
+MAX_WORKERS = 256
 
 
 def resolve_url(url: str | None = None) -> str:

@@ -255,3 +255,89 @@ def test_a_bad_port_is_one_line_without_the_password(tmp_path: Path) -> None:
 
     assert "S3CRET" not in masked("postgresql://u:ab@S3CRET@h/db?password=S3CRET&sslpassword=S3CRET")
     assert "S3CRET" not in masked_text("connection to 'postgresql://u:ab@S3CRET@h/db' password=S3CRET failed")
+
+
+# -- 19: a cap on workers ------------------------------------------------------------------------------
+
+
+def test_workers_over_the_cap_are_a_usage_error(tmp_path: Path) -> None:
+    from etl.config import MAX_WORKERS
+
+    done = run_etl("run", str(tmp_path), "--db", str(tmp_path / "x.db"), "--workers", str(MAX_WORKERS + 1))
+    assert done.returncode == 2 and "--workers" in done.stderr, done.stderr
+    assert not (tmp_path / "x.db").exists()
+    with pytest.raises(ValueError, match="at most"):
+        run([str(tmp_path)], f"sqlite:///{tmp_path / 'y.db'}", RunOptions(workers=5000))
+
+
+def test_never_more_workers_than_batches_of_files(tmp_path: Path) -> None:
+    """Five files, --workers 64: one batch, one worker process (64 were forked before)."""
+    import multiprocessing
+
+    from etl.executor import ProcessPoolBatchExecutor
+
+    for index in range(5):
+        (tmp_path / f"{index}.md").write_text(_notice(500 + index), encoding="utf-8")
+    refs = [item for item in walk([str(tmp_path)]) if isinstance(item, FileRef)]
+    executor = ProcessPoolBatchExecutor(workers=64, max_bytes=None)
+    try:
+        before = set(multiprocessing.active_children())
+        (outcomes,) = list(executor.map_batches([[Task(ref, None, None, False) for ref in refs]]))
+        started = set(multiprocessing.active_children()) - before
+        assert len(outcomes) == 5 and all(isinstance(o, Transformed) for o in outcomes)
+        assert len(started) == 1, started
+    finally:
+        executor.close()
+
+
+# -- 17: workers end with their parent -----------------------------------------------------------------
+
+_PARENT = """
+import sys, threading, time
+from etl.executor import ProcessPoolBatchExecutor
+executor = ProcessPoolBatchExecutor(workers=2, max_bytes=None)
+if sys.argv[1] == "thread":  # a pool made from another thread: the watchdog, not the parent-death signal
+    maker = threading.Thread(target=lambda: executor.pool.submit(time.sleep, 600))
+    maker.start()
+    maker.join()
+busy = [executor.pool.submit(time.sleep, 600) for _ in range(2)]
+while len(executor.pool._processes) < 2:
+    time.sleep(0.01)
+print(" ".join(str(pid) for pid in executor.pool._processes), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """A process that exists and is not a zombie (a container's init may be slow to reap)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc to see the workers")
+@pytest.mark.parametrize(("how", "made_in"), [("SIGKILL", "main"), ("SIGTERM", "main"), ("SIGKILL", "thread")])
+def test_workers_end_when_the_parent_is_killed(how: str, made_in: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT, made_in], stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]  # blocks until both workers exist
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+        parent.send_signal(getattr(signal, how))
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 30  # bounded polling: the kernel's signal, or the watchdog's second
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if _alive(pid)], "workers outlived their parent"
+    finally:
+        parent.kill()
+        parent.wait()
+        for pid in workers if "workers" in locals() else []:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
