@@ -12,6 +12,7 @@ from etl.extract.formats import (
     detect_plain_format,
     front_matter_format,
     is_law_header,
+    looks_like_script,
     split_front_matter,
 )
 from etl.extract.html_text import HtmlText, html_to_text
@@ -78,6 +79,8 @@ def _extract(data: bytes) -> ExtractedDocument:
         if not found.body and not found.title:
             raise NotADocument("parse", "front matter only, no text (a section index page, not a document)")
     else:
+        if looks_like_script(text):
+            raise NotADocument("parse", "a script bundle (JavaScript), not a document")
         fmt = detect_plain_format(text)
         found = _read_plain(text, fmt)
     if not found.body.strip() and not found.title:

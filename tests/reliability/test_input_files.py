@@ -341,3 +341,77 @@ def test_workers_end_when_the_parent_is_killed(how: str, made_in: str) -> None:
         for pid in workers if "workers" in locals() else []:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+# -- 12: HTML nested deeper than the parser's limit ----------------------------------------------------
+
+SENTENCE = "国家医疗保障局通报，2021年共追回医保基金约506亿元。"
+
+
+@pytest.mark.parametrize("depth", [10, 300, 3000, 10_000])
+def test_deep_html_loses_no_text(depth: int) -> None:
+    """Unclosed <font> tags, as old government pages have them: the text is there at every depth (empty
+    beyond ~255 levels before), and script text is still dropped."""
+    from etl.extract.document import extract_document
+
+    page = ("<html><head><title>通报</title></head><body><p>开头一段文字。</p>" + "<font color=red>" * depth
+            + f"<p>{SENTENCE}</p><script>var leak='不应出现';</script><p>末尾&amp;结束。</p></body></html>")
+    doc = extract_document(page.encode("utf-8"), "deep.html")
+    assert "开头一段文字" in doc.body_text and SENTENCE in doc.body_text and "末尾&结束" in doc.body_text
+    assert "不应出现" not in doc.body_text
+
+
+def test_deep_html_loads_with_its_figure(tmp_path: Path, db_url: str) -> None:
+    root = tmp_path / "pages"
+    root.mkdir()
+    (root / "deep.html").write_text("<html><body>" + "<font>" * 10_000 + f"<p>{SENTENCE}</p></body></html>",
+                                    encoding="utf-8")
+    summary = run([str(root)], db_url, RunOptions(workers=1))
+    assert summary.files_new == 1 and summary.files_failed == 0
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        (body,) = conn.execute(select(documents.c.body_text)).scalars()
+    engine.dispose()
+    assert SENTENCE in body
+
+
+def test_flat_reader_reads_past_unclosed_comments_and_scripts() -> None:
+    """The fallback reader: an unclosed `<!--` or `<script` ends the text there, never an error."""
+    from etl.extract.html_text import flat_text
+
+    assert "正文" in flat_text("<p>正文</p>" + "<!-- x" * 20_000)
+    assert flat_text("<p>正文</p><script>" + "<script>" * 20_000).strip() == "正文"
+
+
+# -- 13: a script bundle saved as .html ----------------------------------------------------------------
+
+
+def test_a_script_bundle_is_not_a_document(tmp_path: Path, db_url: str) -> None:
+    """A minified bundle whose strings hold an on-topic sentence with a figure: skipped with a reason (it
+    loaded as a document with a metric before); a real page next to it loads."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "app.html").write_text(
+        '/*! app v1 */!function(e,t){"use strict";var n={title:"通报",body:"' + SENTENCE + '"};'
+        'e.data=n;for(var i=0;i<3;i++){t(n)}}(window,function(x){return x.body});\n', encoding="utf-8")
+    (root / "chunk.html").write_text(
+        '(self.webpackChunk=self.webpackChunk||[]).push([[7],{12:function(e){e.exports="' + SENTENCE + '"}}]);',
+        encoding="utf-8")
+    (root / "page.html").write_text(f"<html><body><p>{SENTENCE}</p><p>第二段。</p></body></html>", encoding="utf-8")
+    summary = run([str(root)], db_url, RunOptions(workers=1))
+    assert summary.files_new == 1 and summary.files_skipped == 2, summary
+    assert active_paths(db_url) == {"page.html"}
+    from etl.load.schema import skipped_files
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        reasons = dict(conn.execute(select(skipped_files.c.source_path, skipped_files.c.reason)).all())
+    engine.dispose()
+    assert set(reasons) == {"app.html", "chunk.html"} and all("script" in r for r in reasons.values()), reasons
+
+
+def test_prose_with_some_code_is_still_a_document() -> None:
+    from etl.extract.formats import looks_like_script
+
+    assert not looks_like_script(SENTENCE + "\n\n示例：var x = 1;")
+    assert not looks_like_script("var 一词来自拉丁语。" + SENTENCE * 20)
