@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from etl.extract.dates import find_labelled_when, find_when, parse_when
+from etl.extract.dates import find_labelled_when, find_when, parse_when, plausible_day
 from etl.extract.decode import detect_and_decode, normalise_text, trim_line_edges
 from etl.extract.formats import (
     body_is_html,
@@ -223,8 +223,15 @@ def _apply_inner_layout(found: Fields, text: str) -> None:
     found.cc = found.cc or read.cc
 
 
-def _to_record(found: Fields, fmt: str, encoding: str) -> ExtractedDocument:
+def _to_record(found: Fields, fmt: str, encoding: str, notes: tuple[str, ...] = ()) -> ExtractedDocument:
     when = found.when
+    if when is not None and not plausible_day(when.published_on):
+        notes = (*notes, f"publication date {when.published_on.isoformat()} dropped (outside 1900 … tomorrow)")
+        when = None
+    adopted_on = found.adopted_on
+    if not plausible_day(adopted_on):
+        notes = (*notes, f"adoption date {adopted_on.isoformat()} dropped (outside 1900 … tomorrow)")
+        adopted_on = None
     return ExtractedDocument(
         format=fmt,
         encoding=encoding,
@@ -245,7 +252,8 @@ def _to_record(found: Fields, fmt: str, encoding: str) -> ExtractedDocument:
         publisher_agency=found.publisher_agency,
         cc=tuple(found.cc),
         dateline=found.dateline,
-        adopted_on=found.adopted_on,
+        adopted_on=adopted_on,
         effective_on=found.effective_on,
         body_text=trim_line_edges(found.body).strip(),
+        notes=notes,
     )

@@ -213,6 +213,7 @@ class Loader:
             "corrected": record.extracted_values is not None,
             "extracted_values": record.extracted_values,
             "unresolved_agencies": _joined(record.unresolved_agencies),
+            "notes": _joined(doc.notes),  # what the extract dropped or repaired (etl.extract)
         }
 
     def _prelinks(self, conn: Connection, docs: list[tuple[int, Transformed]]) -> list[int | None]:

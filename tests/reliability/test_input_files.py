@@ -415,3 +415,41 @@ def test_prose_with_some_code_is_still_a_document() -> None:
 
     assert not looks_like_script(SENTENCE + "\n\n示例：var x = 1;")
     assert not looks_like_script("var 一词来自拉丁语。" + SENTENCE * 20)
+
+
+# -- 14: dates outside 1900 … tomorrow -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+08:00", "2999-01-01",
+                                     "'0001-01-01T00:00:00+08:00'", "1899-12-31 10:00"])
+def test_an_impossible_date_is_dropped_with_a_note(written: str) -> None:
+    from etl.extract.document import extract_document
+
+    text = f"---\ntitle: 医保基金通报\ndate: {written}\n---\n\n{SENTENCE}\n"
+    doc = extract_document(text.encode("utf-8"), "post.md")
+    assert doc.published_on is None and doc.published_at is None and doc.published_offset is None
+    assert len(doc.notes) == 1 and "dropped" in doc.notes[0]
+    assert SENTENCE in doc.body_text
+
+
+def test_impossible_dates_load_and_etl_check_passes(tmp_path: Path, db_url: str) -> None:
+    """The documents load (the +08:00 zero date lost its document to an OverflowError before), their dates
+    dropped with a note in documents.notes, and `etl check` finds nothing (a 2999 date failed it)."""
+    root = tmp_path / "blog"
+    root.mkdir()
+    for index, written in enumerate(["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+08:00", "2999-01-01"]):
+        (root / f"{index}.md").write_text(f"---\ntitle: 医保通报{index}\ndate: {written}\n---\n\n{SENTENCE}\n",
+                                          encoding="utf-8")
+    (root / "fine.md").write_text(f"---\ntitle: 医保通报\ndate: 2021-12-08\n---\n\n{SENTENCE}\n", encoding="utf-8")
+    done = run_etl("run", str(root), "--db", db_url, "-q", "--workers", "1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(select(documents.c.source_path, documents.c.notes)).all())
+        days = dict(conn.execute(select(documents.c.source_path, documents.c.published_on)).all())
+    engine.dispose()
+    assert set(rows) == {"0.md", "1.md", "2.md", "fine.md"}
+    assert rows["fine.md"] is None and str(days["fine.md"]) == "2021-12-08"
+    assert all("dropped" in rows[name] and days[name] is None for name in ("0.md", "1.md", "2.md")), rows
+    check = run_etl("check", "--db", db_url)
+    assert check.returncode == 0, check.stdout + check.stderr
