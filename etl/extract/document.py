@@ -6,7 +6,13 @@ import re
 from typing import TYPE_CHECKING
 
 from etl.extract.dates import find_labelled_when, find_when, parse_when, plausible_day
-from etl.extract.decode import detect_and_decode, normalise_text, trim_line_edges
+from etl.extract.decode import (
+    CP1252_IN_GB,
+    MIXED_UTF8_GB,
+    detect_and_decode,
+    normalise_text,
+    trim_line_edges,
+)
 from etl.extract.formats import (
     body_is_html,
     detect_plain_format,
@@ -85,7 +91,15 @@ def _extract(data: bytes) -> ExtractedDocument:
         found = _read_plain(text, fmt)
     if not found.body.strip() and not found.title:
         raise StageError("parse", "no readable text")
-    return _to_record(found, fmt, encoding)
+    notes = _DECODE_NOTES.get(encoding, ())
+    return _to_record(found, fmt, encoding, notes)
+
+
+# What a repaired decode says in documents.notes.
+_DECODE_NOTES = {
+    CP1252_IN_GB: ("Windows-1252 quotes and dashes in the GB18030 text read as such (repaired)",),
+    MIXED_UTF8_GB: ("lines in GB18030 inside a UTF-8 text, each read in its own code page (repaired)",),
+}
 
 
 def _title_field(fields: dict[str, object]) -> str | None:

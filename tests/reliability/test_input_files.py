@@ -453,3 +453,60 @@ def test_impossible_dates_load_and_etl_check_passes(tmp_path: Path, db_url: str)
     assert all("dropped" in rows[name] and days[name] is None for name in ("0.md", "1.md", "2.md")), rows
     check = run_etl("check", "--db", db_url)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+# -- 15: GBK with Windows-1252 punctuation, and lines in two code pages --------------------------------
+
+NOTICE_15 = ("国家医疗保障局关于开展打击欺诈骗保专项整治的通知\n\n各省医疗保障局：\n根据“两定机构”检查结果，"
+             "2021年共追回医保基金约506亿元，处理‘违法违规’机构约100万家次—详见附件…\n")
+
+
+def _gbk_with_cp1252(text: str) -> bytes:
+    marks = {"“": b"\x93", "”": b"\x94", "‘": b"\x91", "’": b"\x92", "—": b"\x97", "…": b"\x85"}
+    return b"".join(marks.get(ch) or ch.encode("gbk") for ch in text)
+
+
+def test_gbk_with_windows_1252_quotes_is_repaired(tmp_path: Path, db_url: str) -> None:
+    """The quotes read as quotes and every character after them as written (garbled before: 根据摿蕉ɑ箶),
+    and the repair is recorded: encoding gb18030+cp1252, a note."""
+    root = tmp_path / "office"
+    root.mkdir()
+    (root / "notice.txt").write_bytes(_gbk_with_cp1252(NOTICE_15))
+    summary = run([str(root)], db_url, RunOptions(workers=1))
+    assert summary.files_new == 1
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        body, encoding, notes = conn.execute(select(documents.c.body_text, documents.c.encoding,
+                                                    documents.c.notes)).one()
+    engine.dispose()
+    assert "根据“两定机构”检查结果" in body and "处理‘违法违规’机构" in body and "506亿元" in body
+    assert encoding == "gb18030+cp1252" and "repaired" in notes
+
+
+def test_traditional_text_in_gbk_is_not_taken_for_cp1252() -> None:
+    """GBK characters whose first byte is a Windows-1252 quote's (們 …) stay as written."""
+    import random
+
+    from etl.extract.decode import detect_and_decode
+
+    leads = [bytes([lead, trail]).decode("gbk", "ignore") for lead in b"\x91\x92\x93\x94\x96\x97\x85"
+             for trail in range(0x40, 0xFF) if trail != 0x7F]
+    leads = [ch for ch in leads if len(ch) == 1 and "\u4e00" <= ch <= "\u9fff"]
+    rng = random.Random(18)
+    base = list("國家醫療保障局關於開展打擊欺詐騙保專項整治的通知各省醫療保障局根據檢查結果共追回醫保基金約億元" * 3)
+    for _ in range(200):
+        chars = base[:]
+        for _ in range(rng.randint(1, 8)):
+            chars.insert(rng.randrange(len(chars)), rng.choice(leads))
+        text = "".join(chars)
+        assert detect_and_decode(text.encode("gbk")) == (text, "gb18030")
+
+
+def test_lines_in_two_code_pages_each_read_in_their_own(tmp_path: Path) -> None:
+    from etl.extract.document import extract_document
+
+    utf8 = "国家医疗保障局关于开展打击欺诈骗保专项整治的通知\n\n各省医疗保障局：\n".encode()
+    gbk = "根据检查结果，2021年共追回医保基金约506亿元。\n".encode("gbk")
+    doc = extract_document(utf8 + gbk + utf8, "mixed.txt")
+    assert "追回医保基金约506亿元" in doc.body_text and "欺诈骗保专项整治" in doc.body_text
+    assert doc.encoding == "utf-8+gb18030" and doc.notes
