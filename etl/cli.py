@@ -214,15 +214,20 @@ def _print_summary(s) -> None:
 
 @cli.command("inspect")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def inspect_command(file) -> None:
-    """Show what the transform makes of one FILE, as JSON, without touching a database."""
+@click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+              help="Files larger than this are refused, as `etl run` refuses them.")
+def inspect_command(file, max_file_mb) -> None:
+    """Show what the transform makes of one FILE, as JSON, without touching a database.
+
+    The limits of `etl run` apply: the file's size, and the time one file may take to transform."""
     from etl.api import inspect_file, to_jsonable
+    from etl.extract.files import stored_path
     from etl.records import StageError
 
     try:
-        record = inspect_file(file)
+        record = inspect_file(file, int(max_file_mb * 1024 * 1024))
     except StageError as exc:
-        click.echo(json.dumps({"file": file, "failed": {"stage": exc.stage, "reason": exc.reason}},
+        click.echo(json.dumps({"file": stored_path(file), "failed": {"stage": exc.stage, "reason": exc.reason}},
                               ensure_ascii=False, indent=2))
         sys.exit(EXIT_PARTIAL)
     click.echo(json.dumps(to_jsonable(record), ensure_ascii=False, indent=2))

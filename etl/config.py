@@ -13,6 +13,8 @@ DEFAULT_URL = "sqlite:///etl.db"
 # More worker processes than this is a mistake, a usage error (`--workers 5000` forked thousands, 16 GB, for
 # five files); a pool never has more workers than batches of files to give them either (etl.executor).
 MAX_WORKERS = 256
+# Files larger than this are recorded as failed, not read (etl run --max-file-mb; etl inspect alike).
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def resolve_url(url: str | None = None) -> str:

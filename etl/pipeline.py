@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from etl.config import masked, resolve_url
+from etl.config import DEFAULT_MAX_FILE_BYTES, masked, resolve_url
 from etl.corrections import begin_run as begin_corrections
 from etl.corrections import load_corrections
 from etl.executor import Executor, make_executor
@@ -49,7 +49,7 @@ class RunOptions:
     reprocess: bool = False
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     executor: str = "local"
-    max_file_bytes: int | None = 20 * 1024 * 1024
+    max_file_bytes: int | None = DEFAULT_MAX_FILE_BYTES
     follow_symlinks: bool = False
     lock_wait_seconds: float = 0.0
     corrections: str | None = None  # the corrections folder (None: $ETL_CORRECTIONS_DIR, else ./corrections)

@@ -510,3 +510,110 @@ def test_lines_in_two_code_pages_each_read_in_their_own(tmp_path: Path) -> None:
     doc = extract_document(utf8 + gbk + utf8, "mixed.txt")
     assert "追回医保基金约506亿元" in doc.body_text and "欺诈骗保专项整治" in doc.body_text
     assert doc.encoding == "utf-8+gb18030" and doc.notes
+
+
+# -- 20: etl inspect under the run's limits; scans linear in the text ----------------------------------
+
+
+def test_inspect_stops_at_the_per_file_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A transform that would run on (here: a 30 s sleep in place of a pathological input) is stopped at
+    the limit etl run uses, as a transform failure."""
+    import time
+
+    import etl.transform
+    import etl.work
+    from etl.api import inspect_file
+    from etl.records import StageError
+
+    path = tmp_path / "slow.md"
+    path.write_text(_notice(506), encoding="utf-8")
+    monkeypatch.setattr(etl.work, "FILE_TIME_LIMIT_SECONDS", 0.2)
+    monkeypatch.setattr(etl.transform, "transform_document", lambda *args, **kwargs: time.sleep(30))
+    with pytest.raises(StageError) as caught:
+        inspect_file(str(path))
+    assert caught.value.stage == "transform" and "took over" in caught.value.reason
+
+
+def test_inspect_refuses_a_file_over_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.md"
+    with open(path, "wb") as handle:
+        handle.truncate(30 * 1024 * 1024)
+    done = run_etl("inspect", str(path))
+    assert done.returncode == 3 and "limit" in done.stdout, done.stdout + done.stderr
+
+
+class _Steps:
+    """Characters each context function is handed: their sum must grow like the text, their maximum not."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import etl.transform.metrics as metrics
+        import etl.transform.periods as periods
+
+        self.total = 0
+        self.largest = 0
+        self.sentences_read = 0
+        for module, name, arg in ((metrics, "sentence_on_topic", 0), (metrics, "classify", 0),
+                                  (periods, "sentence_scopes", 0)):
+            monkeypatch.setattr(module, name, self._counting(getattr(module, name), arg))
+        original = periods.PeriodReader._sentence
+
+        def counted(reader, start, end):
+            self.sentences_read += 1
+            return original(reader, start, end)
+
+        monkeypatch.setattr(periods.PeriodReader, "_sentence", counted)
+
+    def _counting(self, function, arg: int):
+        def wrapper(*args, **kwargs):
+            size = len(args[arg])
+            self.total += size
+            self.largest = max(self.largest, size)
+            return function(*args, **kwargs)
+        return wrapper
+
+
+PATHOLOGICAL = {
+    "no sentence end": lambda n: "追回医保基金5元、" * (n // 9),
+    "distinct figures": lambda n: "追回医保基金" + "、".join(f"{i}元" for i in range(n // 7)),
+    "one long paragraph": lambda n: "追回医保基金5元。" * (n // 9),
+    "period ranges": lambda n: "2021年1月至3月追回医保基金5亿元，" * (n // 20),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PATHOLOGICAL))
+def test_figure_and_range_scans_are_linear(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doubling a pathological text doubles the work (it grew with the square before); no context
+    function is handed more than a bounded stretch; every figure is still found."""
+    from etl.transform.metrics import MAX_SENTENCE_CHARS, extract_metrics
+
+    work = {}
+    for size in (20_000, 40_000):
+        text = PATHOLOGICAL[kind](size)
+        steps = _Steps(monkeypatch)
+        found = extract_metrics(text, title="医保基金监管通报")
+        assert found, kind
+        assert steps.largest <= 2 * MAX_SENTENCE_CHARS + 100, (kind, steps.largest)
+        work[size] = steps.total + steps.sentences_read * 10
+        monkeypatch.undo()
+    assert work[40_000] <= 2.3 * work[20_000], (kind, work)
+
+
+def test_agency_attribution_reads_back_a_bounded_stretch() -> None:
+    """A figure's sentence is looked for backwards at most MAX_SENTENCE_CHARS (a scan to the start of the
+    text for every figure before)."""
+    from etl.records import AgencyMention
+    from etl.transform.agencies import MAX_SENTENCE_CHARS, attribution
+
+    class Counting(str):
+        scanned = 0
+
+        def rfind(self, sub, start=0, end=None):  # type: ignore[override]
+            Counting.scanned += (len(self) if end is None else end) - start
+            return str.rfind(self, sub, start, end)
+
+    body = Counting("国家医疗保障局" + "追回5元、" * 20_000)
+    mention = AgencyMention("国家医疗保障局", "national", None, None, "mentioned", 1, ("国家医疗保障局",), ((0, 7),))
+    for position in range(10, len(body), 997):
+        assert attribution(position, [mention], body)[0] == "国家医疗保障局"
+    figures = len(range(10, len(body), 997))
+    assert Counting.scanned <= figures * 9 * MAX_SENTENCE_CHARS
