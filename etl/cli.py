@@ -10,7 +10,7 @@ import sys
 import click
 
 from etl import __version__
-from etl.config import ENV_VAR, MAX_WORKERS, masked, resolve_url
+from etl.config import ENV_VAR, MAX_WORKERS, masked, masked_text, resolve_url
 
 DB_HELP = (f"Database URL (SQLite or PostgreSQL) or the path of a SQLite file. Default: ${ENV_VAR}, "
            "else sqlite:///etl.db.")
@@ -157,14 +157,6 @@ def usage_error(exc: BaseException) -> str | None:
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return masked_text(f"{type(exc).__name__}: {text[0] if text else ''}")
-
-
-def masked_text(text: str) -> str:
-    """Hide passwords in any URL-looking text (driver errors may echo the URL)."""
-    import re
-
-    text = re.sub(r"(://[^:/@\s]*:)\S*@", r"\1***@", text)  # greedy: a password holding an unescaped @
-    return re.sub(r"((?:ssl)?password\s*=\s*)('[^']*'|[^\s&'\"]+)", r"\1***", text, flags=re.IGNORECASE)
 
 
 def _progress(quiet: bool, paths: list[str], options):

@@ -75,3 +75,10 @@ def masked(url: str | URL) -> str:
 
 def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def masked_text(text: str) -> str:
+    """Hide passwords in any text (driver errors may echo a URL or a conninfo string): the userinfo of a
+    URL (greedy: a password may hold an unescaped @) and password= / sslpassword= values."""
+    text = re.sub(r"(://[^:/@\s]*:)\S*@", r"\1***@", text)
+    return re.sub(r"((?:ssl)?password\s*=\s*)('[^']*'|[^\s&'\"]+)", r"\1***", text, flags=re.IGNORECASE)

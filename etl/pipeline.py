@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from etl.config import DEFAULT_MAX_FILE_BYTES, masked, resolve_url
+from etl.config import DEFAULT_MAX_FILE_BYTES, masked, masked_text, resolve_url
 from etl.corrections import begin_run as begin_corrections
 from etl.corrections import load_corrections
 from etl.executor import Executor, make_executor
@@ -238,7 +238,7 @@ def run(
                     planner.forced = corrections.redo
                 _execute(engine, executor, planner, outcomes, run_id, paths, version, summary, progress, corrections)
             except BaseException as exc:
-                reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+                reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else masked_text(f"{type(exc).__name__}: {exc}")
                 summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
                 try:
                     finish_run(engine, run_id, summary.status, _counts(summary), reason.splitlines()[0][:500])

@@ -617,3 +617,21 @@ def test_agency_attribution_reads_back_a_bounded_stretch() -> None:
         assert attribution(position, [mention], body)[0] == "国家医疗保障局"
     figures = len(range(10, len(body), 997))
     assert Counting.scanned <= figures * 9 * MAX_SENTENCE_CHARS
+
+
+def test_a_run_failure_stored_in_etl_runs_has_no_password(tmp_path: Path, db_url: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A driver error that echoes a URL or a conninfo string is stored masked in etl_runs.error."""
+    import etl.pipeline
+
+    def failing(*args, **kwargs):
+        raise RuntimeError(f"lost postgresql://u:ab@{SECRET}@db.example/x (password={SECRET})")
+
+    monkeypatch.setattr(etl.pipeline, "_execute", failing)
+    with pytest.raises(RuntimeError):
+        run([str(tmp_path)], db_url, RunOptions(workers=1))
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        (error,) = conn.execute(select(etl_runs.c.error)).scalars()
+    engine.dispose()
+    assert "RuntimeError" in error and SECRET not in error and SECRET[4:] not in error, error
