@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from etl.config import DEFAULT_MAX_FILE_BYTES
-from etl.extract.files import read_file
+from etl.extract.files import read_file, shown_name
 from etl.pipeline import RunOptions, RunSummary
 from etl.pipeline import run as _run
 from etl.records import DocumentRecord, StageError
@@ -104,7 +104,7 @@ def inspect_file(path: str, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES) -> D
 
     data, sha = read_file(os.path.realpath(path), max_bytes)
     try:
-        return transform_limited(data, os.path.basename(path), sha)
+        return transform_limited(data, shown_name(os.path.basename(path)), sha)
     except TransformTimeout:
         raise StageError("transform", timeout_reason()) from None
 

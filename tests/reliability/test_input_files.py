@@ -635,3 +635,11 @@ def test_a_run_failure_stored_in_etl_runs_has_no_password(tmp_path: Path, db_url
         (error,) = conn.execute(select(etl_runs.c.error)).scalars()
     engine.dispose()
     assert "RuntimeError" in error and SECRET not in error and SECRET[4:] not in error, error
+
+
+def test_inspect_shows_a_non_utf8_name_readably(tmp_path: Path) -> None:
+    path = os.fsencode(tmp_path) + b"/" + GBK_NAME
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(_notice(506))
+    done = run_etl("inspect", os.fsdecode(path))
+    assert done.returncode == 0 and '"source_path": "医保基金通报.md"' in done.stdout, done.stdout + done.stderr
