@@ -8,7 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from etl.extract.files import read_file
+from etl.config import DEFAULT_MAX_FILE_BYTES
+from etl.extract.files import read_file, shown_name
 from etl.pipeline import RunOptions, RunSummary
 from etl.pipeline import run as _run
 from etl.records import DocumentRecord, StageError
@@ -96,13 +97,18 @@ def list_corrections(corrections: str | os.PathLike | None = None, db_url: str |
     return [(c, *statuses.get(c.key, (None, None))) for c in found.items]
 
 
-def inspect_file(path: str, max_bytes: int | None = None) -> DocumentRecord:
-    """What the transform makes of one file, without touching a database. Raises StageError for bad input."""
+def inspect_file(path: str, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES) -> DocumentRecord:
+    """What the transform makes of one file, without touching a database. Raises StageError for bad input,
+    and for a file over the limits `etl run` sets (its size, FILE_TIME_LIMIT_SECONDS of transform)."""
     from etl.load.clean import clean
-    from etl.transform import transform_document
+    from etl.work import TransformTimeout, timeout_reason, transform_limited
 
-    data, sha = read_file(os.path.abspath(path), max_bytes)
-    return clean(transform_document(data, os.path.basename(path), sha256=sha))  # what `etl run` would store
+    data, sha = read_file(os.path.realpath(path), max_bytes)
+    try:
+        record = transform_limited(data, shown_name(os.path.basename(path)), sha)
+    except TransformTimeout:
+        raise StageError("transform", timeout_reason()) from None
+    return clean(record)  # what `etl run` would store
 
 
 def to_jsonable(value: Any) -> Any:

@@ -10,7 +10,7 @@ import sys
 import click
 
 from etl import __version__
-from etl.config import ENV_VAR, masked, resolve_url
+from etl.config import ENV_VAR, MAX_WORKERS, masked, masked_text, resolve_url
 
 DB_HELP = (f"Database URL (SQLite or PostgreSQL) or the path of a SQLite file. Default: ${ENV_VAR}, "
            "else sqlite:///etl.db.")
@@ -49,8 +49,9 @@ def _executor_spec(_ctx, _param, spec: str) -> str:
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files whose path, name or folder matches (laws, 'drafts/*'; repeatable).")
 @click.option("--reprocess", is_flag=True, help="Re-transform every file, even unchanged ones.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for the transform. Default: the number of cores.")
+@click.option("--workers", type=click.IntRange(min=1, max=MAX_WORKERS), default=None, metavar="N",
+              help=f"Worker processes for the transform (at most {MAX_WORKERS}; never more than there are "
+                   "batches of files). Default: the number of cores.")
 @click.option("--executor", default="local", show_default=True, metavar="SPEC", callback=_executor_spec,
               help="Where the transform runs: local, dask (a local cluster) or dask://HOST:PORT.")
 @click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
@@ -87,7 +88,7 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
 
     options = RunOptions(
         include=tuple(include), exclude=tuple(exclude), reprocess=reprocess,
-        workers=workers or os.cpu_count() or 1, executor=executor,
+        workers=workers or min(os.cpu_count() or 1, MAX_WORKERS), executor=executor,
         max_file_bytes=int(max_file_mb * 1024 * 1024), follow_symlinks=follow_symlinks,
         lock_wait_seconds=wait_seconds, corrections=corrections_dir,
     )
@@ -139,12 +140,14 @@ def _shown_url(db_url: str | None) -> str:
 def usage_error(exc: BaseException) -> str | None:
     """The one-line message when exc is the user's mistake (exit 2), else None: a report, check, revision,
     path or SQLite file that does not exist, a parameter that does not fit, a database we do not support."""
+    from etl.config import BadDatabaseURL
     from etl.load.db import DatabaseNotFound, UnsupportedDatabase
     from etl.pipeline import PathNotFound
     from etl.reporting.queries import ReportError
     from etl.reporting.roles import RoleError
 
-    if isinstance(exc, DatabaseNotFound | UnsupportedDatabase | PathNotFound | ReportError | RoleError):
+    if isinstance(exc, DatabaseNotFound | UnsupportedDatabase | PathNotFound | ReportError | RoleError
+                  | BadDatabaseURL):
         return str(exc)
     if type(exc).__module__.startswith("alembic"):  # CommandError: a revision Alembic cannot find …
         return masked_text(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
@@ -154,13 +157,6 @@ def usage_error(exc: BaseException) -> str | None:
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return masked_text(f"{type(exc).__name__}: {text[0] if text else ''}")
-
-
-def masked_text(text: str) -> str:
-    """Hide passwords in any URL-looking text (driver errors may echo the URL)."""
-    import re
-
-    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
 
 
 def _progress(quiet: bool, paths: list[str], options):
@@ -210,15 +206,20 @@ def _print_summary(s) -> None:
 
 @cli.command("inspect")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def inspect_command(file) -> None:
-    """Show what the transform makes of one FILE, as JSON, without touching a database."""
+@click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+              help="Files larger than this are refused, as `etl run` refuses them.")
+def inspect_command(file, max_file_mb) -> None:
+    """Show what the transform makes of one FILE, as JSON, without touching a database.
+
+    The limits of `etl run` apply: the file's size, and the time one file may take to transform."""
     from etl.api import inspect_file, to_jsonable
+    from etl.extract.files import stored_path
     from etl.records import StageError
 
     try:
-        record = inspect_file(file)
+        record = inspect_file(file, int(max_file_mb * 1024 * 1024))
     except StageError as exc:
-        click.echo(json.dumps({"file": file, "failed": {"stage": exc.stage, "reason": exc.reason}},
+        click.echo(json.dumps({"file": stored_path(file), "failed": {"stage": exc.stage, "reason": exc.reason}},
                               ensure_ascii=False, indent=2))
         sys.exit(EXIT_PARTIAL)
     click.echo(json.dumps(to_jsonable(record), ensure_ascii=False, indent=2))

@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from etl.config import masked, resolve_url
+from etl.config import DEFAULT_MAX_FILE_BYTES, masked, masked_text, resolve_url
 from etl.corrections import begin_run as begin_corrections
 from etl.corrections import load_corrections
 from etl.executor import Executor, make_executor
-from etl.extract.files import FileRef, Skipped, Unusable, walk
+from etl.extract.files import FileRef, Skipped, UnlistedFolder, Unusable, stored_path, walk
 from etl.load import migrate
 from etl.load.db import make_engine, sqlite_path
 from etl.load.faults import fault_point
@@ -53,7 +53,7 @@ class RunOptions:
     reprocess: bool = False
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     executor: str = "local"
-    max_file_bytes: int | None = 20 * 1024 * 1024
+    max_file_bytes: int | None = DEFAULT_MAX_FILE_BYTES
     follow_symlinks: bool = False
     lock_wait_seconds: float = 0.0
     corrections: str | None = None  # the corrections folder (None: $ETL_CORRECTIONS_DIR, else ./corrections)
@@ -121,6 +121,8 @@ class _Planner:
                 self.seen_hashes.add(hash(item.file_path))
                 ref = FileRef(item.file_path, item.source_path, 0, 0)
                 self.unusable.append(Failed(Task(ref, None, None, False), Failure(item.source_path, "walk", item.reason)))
+                if isinstance(item, UnlistedFolder) and not self.fresh:
+                    self._shield(item)
             else:
                 self.seen += 1
                 self.seen_hashes.add(hash(item.file_path))
@@ -131,6 +133,17 @@ class _Planner:
         if chunk:
             yield from self._plan(chunk)
         self.exhausted = True
+
+    def _shield(self, folder: UnlistedFolder) -> None:
+        """A folder that cannot be listed is not a folder emptied: its known documents count as seen (none
+        is marked removed) and each is recorded as unreadable, with the folder's reason."""
+        from etl.load.loader import documents_under
+
+        for path, source_path in documents_under(self.engine, folder.file_path):
+            self.seen_hashes.add(hash(path))
+            ref = FileRef(path, source_path, 0, 0)
+            reason = f"not read: its folder {folder.source_path} could not be listed ({folder.reason})"
+            self.unusable.append(Failed(Task(ref, None, None, False), Failure(source_path, "walk", reason)))
 
     def _plan(self, refs: list[FileRef]) -> Iterator[Task]:
         if self.fresh:
@@ -175,7 +188,7 @@ def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
 
 
 def _folders(paths: list[str]) -> list[str]:
-    return [os.path.realpath(p) for p in paths if os.path.isdir(p)]
+    return [stored_path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
 
 
 class PathNotFound(LookupError):
@@ -222,7 +235,7 @@ def run(
             abort_stale_runs(engine)
             sync_vocabulary(engine)
             repair_if_incomplete(engine)  # a search index an older version left on but half-built
-            run_id = start_run(engine, [os.path.abspath(p) for p in paths], version)
+            run_id = start_run(engine, [stored_path(os.path.abspath(p)) for p in paths], version)
             summary = RunSummary(run_id=run_id, status="running", database=masked(url))
             try:
                 corrections = begin_corrections(engine, found, run_id, planner.fresh)
@@ -232,7 +245,7 @@ def run(
                          lock.check)
                 lock.check()  # still ours: what this run wrote was written under the lock
             except BaseException as exc:
-                reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+                reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else masked_text(f"{type(exc).__name__}: {exc}")
                 summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
                 try:
                     finish_run(engine, run_id, summary.status, _counts(summary), reason.splitlines()[0][:500])

@@ -48,6 +48,7 @@ class ExtractedDocument:
     body_text: str = ""
     adopted_on: date | None = None  # laws: date of adoption (通过/批准/修正/修订) as written in the header
     effective_on: date | None = None  # laws: date of entry into force (施行)
+    notes: tuple[str, ...] = ()  # what the extract dropped or repaired (a date out of range …): documents.notes
 
 
 @fast_pickle

@@ -104,24 +104,33 @@ class Failed:
 Outcome = Unchanged | Transformed | NotDocument | Failed
 
 
-def process(task: Task, max_bytes: int | None) -> Outcome:
-    """Never raises: an unusable file becomes a Failed outcome with a one-line reason."""
+def transform_limited(data: bytes, source_path: str, sha256: str | None = None) -> DocumentRecord:
+    """transform_document under the per-file time limit (etl run and etl inspect alike): raises
+    TransformTimeout after FILE_TIME_LIMIT_SECONDS."""
     from etl.transform import transform_document
 
+    with _time_limit(FILE_TIME_LIMIT_SECONDS):
+        return transform_document(data, source_path, sha256=sha256)
+
+
+def timeout_reason() -> str:
+    return f"transform took over {FILE_TIME_LIMIT_SECONDS:.0f} s (a pathological input?)"
+
+
+def process(task: Task, max_bytes: int | None) -> Outcome:
+    """Never raises: an unusable file becomes a Failed outcome with a one-line reason."""
     ref = task.ref
     sha: str | None = None
     try:
-        data, sha = read_file(ref.file_path, max_bytes)
+        data, sha = read_file(ref.os_path, max_bytes)
         if sha == task.known_sha256 and not task.force:
             return Unchanged(task, sha)
-        with _time_limit(FILE_TIME_LIMIT_SECONDS):
-            record = transform_document(data, ref.source_path, sha256=sha)
+        record = transform_limited(data, ref.source_path, sha)
         if may_need_cleaning(data):
             record = clean(record)  # nothing a database refuses (NUL, lone surrogates)
         return Transformed(task, record)
     except TransformTimeout:
-        reason = f"transform took over {FILE_TIME_LIMIT_SECONDS:.0f} s (a pathological input?)"
-        return Failed(task, Failure(ref.source_path, "transform", reason, sha))
+        return Failed(task, Failure(ref.source_path, "transform", timeout_reason(), sha))
     except NotADocument as exc:
         return NotDocument(task, exc.reason, sha)
     except StageError as exc:

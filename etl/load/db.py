@@ -73,9 +73,13 @@ def _supported(url: str | None) -> str:
     """The resolved URL, or UnsupportedDatabase naming what was given (never a driver's import error)."""
     from sqlalchemy.exc import ArgumentError
 
+    from etl.config import BadDatabaseURL
+
     try:
         resolved = resolve_url(url)
         backend = make_url(resolved).get_backend_name()
+    except BadDatabaseURL as exc:  # says what to give, and never repeats the URL
+        raise UnsupportedDatabase(str(exc)) from None
     except (ArgumentError, ValueError) as exc:
         raise UnsupportedDatabase(f"cannot read the database URL {masked(url or '')!r}: {exc}") from None
     if backend not in BACKENDS:

@@ -251,6 +251,7 @@ class Loader:
             "corrected": record.extracted_values is not None,
             "extracted_values": record.extracted_values,
             "unresolved_agencies": _joined(record.unresolved_agencies),
+            "notes": _joined(doc.notes),  # what the extract dropped or repaired (etl.extract)
         }
 
     def _prelinks(self, conn: Connection, docs: list[tuple[int, Transformed]]) -> list[int | None]:
@@ -504,6 +505,14 @@ def mark_removed(engine: Engine, folder: str, seen: set[int], run_id: int) -> in
         if gone:  # links to a removed copy must move: recorded with the change, done after the load
             mark_pending(conn, run_id)
     return len(gone)
+
+
+def documents_under(engine: Engine, folder: str) -> list[tuple[str, str]]:
+    """(file_path, source_path) of the active documents under folder (a folder the walk could not list)."""
+    d = documents.c
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(
+            select(d.file_path, d.source_path).where(d.status == "active", _under(d.file_path, folder)))]
 
 
 def forget_skipped(engine: Engine, folder: str, seen: set[int]) -> int:

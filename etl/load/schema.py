@@ -185,6 +185,10 @@ documents = Table(
            comment="JSON: what the extractor gave for the fields corrections changed; null when none did"),
     Column("unresolved_agencies", Text,
            comment="agency mentions the transform could not place (市医保局 with no place named), separated by '; '"),
+    # input reliability (migration 0014)
+    Column("notes", Text,
+           comment="what the extract dropped or repaired in this document (a date out of range …), '; '-separated; "
+                   "else null"),
     run_fk(),
     CheckConstraint("status IN ('active', 'removed')", name="status"),
     CheckConstraint("duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"),

@@ -44,6 +44,7 @@ _EVENT_AFTER = re.compile(
 _GOVERNMENT_AS_MODIFIER = re.compile(r"投资|采购|债|性|机关|部门|购买|补贴|定价|指导价|信息公开|网站|门户")
 _LEVEL_CHARS = set("省市县区乡镇级")
 _SENTENCE_END_CHARS = "。！？!?；;\n"
+MAX_SENTENCE_CHARS = 1000  # as etl.transform.metrics: no sentence is read back further than this
 _SENTENCE_END = re.compile(f"[{_SENTENCE_END_CHARS}]")
 _CLAUSE_END = re.compile(r"[，,：:。！？!?；;\n]")
 # Characters after which a two-character place name (和县) more likely reads as word + bare prefix.
@@ -574,7 +575,10 @@ def attribution(char_start: int | None, mentions: list[AgencyMention], body_text
     if char_start is not None and body_text:
         # the last sentence end before the figure, found backwards (C-speed rfind, not a scan from 0:
         # that made attribution quadratic in figures x text)
-        sent_start = max(body_text.rfind(end, 0, char_start) for end in _SENTENCE_END_CHARS) + 1
+        # within MAX_SENTENCE_CHARS: a text without sentence ends made each figure's rfind scan it all
+        floor = max(0, char_start - MAX_SENTENCE_CHARS)
+        found = max(body_text.rfind(end, floor, char_start) for end in _SENTENCE_END_CHARS)
+        sent_start = found + 1 if found >= 0 else floor
         spans = sorted(
             (s, mt.name) for mt in mentions for s, e in mt.spans if sent_start <= s and e <= char_start
         )

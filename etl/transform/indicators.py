@@ -151,12 +151,25 @@ def _fits(code: str, measures: str, unit: str) -> bool:
     return unit in allowed
 
 
+def _cues_in(text: str, vocab: Vocabulary) -> tuple[tuple[int, int, int], ...]:
+    """(group, start, end) of every cue in text. Remembered for the last texts of a regex: the figures of
+    one long clause (a list of thousands, a pathological file) share it, and the scan is the costly part."""
+    return _cached_cues(text, vocab.cue_regex)
+
+
+@lru_cache(maxsize=64)
+def _cached_cues(text: str, cue_regex: re.Pattern[str]) -> tuple[tuple[int, int, int], ...]:
+    found = []
+    for match in cue_regex.finditer(text):
+        group = match.lastindex or 1
+        found.append((group, *match.span(group)))
+    return tuple(found)
+
+
 def _best_cue(text: str, figure_start: int, figure_end: int, unit: str, vocab: Vocabulary) -> str | None:
     """The code of the best cue in text: specific before generic, then nearest to the figure."""
     best: tuple[int, int, int, str] | None = None
-    for match in vocab.cue_regex.finditer(text):
-        group = match.lastindex or 1
-        start, end = match.span(group)
+    for group, start, end in _cues_in(text, vocab):
         side = 1 if start >= figure_end else 0  # the verb usually comes first: a cue before wins
         distance = max(figure_start - end, start - figure_end, 0)
         weak = vocab.weak_group[group - 1]

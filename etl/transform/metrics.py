@@ -306,6 +306,28 @@ def _carried_indicator(text: str, previous: _Candidate, candidate: _Candidate, p
     return previous_record.indicator
 
 
+# The longest stretch read as one sentence or clause. A text with no sentence end for megabytes (a scraped
+# list, a pathological file) would otherwise hand the whole text to every figure's context regexes: a scan
+# per figure, quadratic in the text. Longer stretches are cut at this grid; no real sentence comes near it.
+MAX_SENTENCE_CHARS = 1000
+
+
+def _bounded_ends(ends: list[int], length: int, limit: int = MAX_SENTENCE_CHARS) -> list[int]:
+    """The boundary positions with extra ones so that no stretch between two is longer than limit."""
+    if not ends and length <= limit:
+        return ends
+    bounded: list[int] = []
+    previous = -1
+    for end in [*ends, length]:
+        while end - previous - 1 > limit:
+            previous += limit + 1
+            bounded.append(previous)
+        if end < length:
+            bounded.append(end)
+        previous = end
+    return bounded
+
+
 def _bounds(ends: list[int], position: int, length: int) -> tuple[int, int]:
     """Start and end of the stretch around position between two boundary characters."""
     index = bisect_right(ends, position)
@@ -359,8 +381,8 @@ def _figures_in(
     normative = is_normative(text)
 
     length = len(text)
-    sentence_ends = [m.start() for m in SENTENCE_END_REGEX.finditer(text)]
-    clause_ends = [m.start() for m in CLAUSE_END_REGEX.finditer(text)]
+    sentence_ends = _bounded_ends([m.start() for m in SENTENCE_END_REGEX.finditer(text)], length)
+    clause_ends = _bounded_ends([m.start() for m in CLAUSE_END_REGEX.finditer(text)], length)
     # only a document about one subject has a frame: a briefing's thirty items do not share one
     frame = document_frame(title, text, candidates[0].start, published_on) if in_body and document_topic else None
     periods = PeriodReader(text, published_on, sentence_ends, frame)
@@ -448,12 +470,21 @@ def _same_measure(row: MetricRecord, new: MetricRecord) -> bool:
     return False
 
 
-def _merge(rows: list[_Found], found: _Found, text: str = "") -> None:
+def _merge_key(record: MetricRecord) -> tuple:
+    """The bucket of rows a figure may repeat: same value, and a unit _same_measure may take as its own."""
+    unit = record.unit
+    kind = "case" if unit in _CASE_MEASURES else "money" if is_money(unit) else unit
+    return record.value, record.value_max, kind
+
+
+def _merge(rows: list[_Found], found: _Found, text: str = "", index: dict[tuple, list[_Found]] | None = None) -> None:
     """Add found to rows unless it repeats a fact already there (same value and unit, compatible indicator).
 
-    A repeat keeps the better evidence (see _Found) and the period its own words state."""
+    A repeat keeps the better evidence (see _Found) and the period its own words state. index (rows by
+    value and unit) keeps this a lookup: a scan of every row made 100,000 distinct figures quadratic."""
     new = found.record
-    for kept in rows:
+    same = rows if index is None else index.setdefault(_merge_key(new), [])
+    for kept in same:
         row = kept.record
         if row.value != new.value or row.value_max != new.value_max:
             continue
@@ -480,6 +511,8 @@ def _merge(rows: list[_Found], found: _Found, text: str = "") -> None:
         row.cumulative = cumulative
         return
     rows.append(found)
+    if index is not None:
+        same.append(found)
 
 
 def is_regulation(body_text: str) -> bool:
@@ -499,12 +532,13 @@ def extract_metrics(body_text: str, *, title: str | None = None, published_on: d
         return []
     document_topic = document_on_topic(title, body_text)
     rows: list[_Found] = []
+    index: dict[tuple, list[_Found]] = {}
     for found in _figures_in(body_text, document_topic=document_topic, published_on=published_on,
                              regulation=regulation, title=title):
-        _merge(rows, found, body_text)
+        _merge(rows, found, body_text, index)
     if title:
         for found in _figures_in(title, document_topic=document_topic, published_on=published_on,
                                  regulation=False, in_body=False):
             found.record.char_start = found.record.char_end = None
-            _merge(rows, found)
+            _merge(rows, found, body_text, index)
     return [found.record for found in rows]

@@ -4,7 +4,7 @@ A run stopped between its load and those steps left links missing for good: the 
 unchanged and did nothing. Now the first batch that changes documents records the steps here in its own
 transaction, the run deletes them when done, and a run that finds rows does the steps (etl.load.pending).
 
-Revision ID: 0013_reldb
+Revision ID: 0013
 Revises: 0012
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013_reldb"
+revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
