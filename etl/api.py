@@ -21,11 +21,12 @@ from typing import Any
 
 from sqlalchemy.engine import Engine, make_url
 
-from etl.config import masked, resolve_url
+from etl.config import DEFAULT_MAX_FILE_BYTES, MAX_WORKERS, BadDatabaseURL, masked, masked_text, resolve_url
 from etl.corrections.folder import folder_for_writing, resolve_folder
 from etl.corrections.model import Correction, CorrectionError
-from etl.extract.files import read_file
+from etl.extract.files import read_file, shown_name, stored_path
 from etl.load import migrate as migrations
+from etl.load.clean import clean
 from etl.load.db import DatabaseNotFound, UnsupportedDatabase, make_engine, sqlite_path
 from etl.load.lock import LockBusy, writer_lock
 from etl.load.search_index import SearchIndex, search_index_state, switch_search_index
@@ -44,6 +45,7 @@ from etl.reporting.search import Hit
 from etl.reporting.search import search as _search
 from etl.rules import RuleError
 from etl.show import overview
+from etl.work import TransformTimeout, timeout_reason, transform_limited
 
 
 class NotMigrated(RuntimeError):
@@ -79,12 +81,15 @@ def load_records(records: Iterable[DocumentRecord], db_url: str | None = None, r
     return _load_records(records, db_url, root, wait_seconds)
 
 
-def inspect_file(path: str, max_bytes: int | None = None) -> DocumentRecord:
-    """What the transform makes of one file, without touching a database. Raises StageError for bad input."""
-    from etl.transform import transform_document  # start-up: a run that transforms nothing never imports it
-
-    data, sha = read_file(os.path.abspath(path), max_bytes)
-    return transform_document(data, os.path.basename(path), sha256=sha)
+def inspect_file(path: str, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES) -> DocumentRecord:
+    """What the transform makes of one file, without touching a database. Raises StageError for bad input,
+    and for a file over the limits `etl run` sets (its size, FILE_TIME_LIMIT_SECONDS of transform)."""
+    data, sha = read_file(os.path.realpath(path), max_bytes)
+    try:
+        record = transform_limited(data, shown_name(os.path.basename(path)), sha)
+    except TransformTimeout:
+        raise StageError("transform", timeout_reason()) from None
+    return clean(record)  # what `etl run` would store
 
 
 def progress_total(paths: list[str], options: RunOptions) -> int:
@@ -365,16 +370,11 @@ def usage_error(exc: BaseException) -> str | None:
     from etl.reporting.roles import RoleError  # start-up: psycopg, which no other command needs
 
     if isinstance(exc, DatabaseNotFound | UnsupportedDatabase | PathNotFound | ReportError | RoleError
-                  | UnknownRevision | UnknownIssue | ChartError | RuleError | CorrectionError):
+                  | UnknownRevision | UnknownIssue | ChartError | RuleError | CorrectionError | BadDatabaseURL):
         return str(exc)
     if type(exc).__module__.startswith("alembic"):  # CommandError: a revision Alembic cannot find …
         return masked_text(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
     return None
-
-
-def masked_text(text: str) -> str:
-    """Hide passwords in any URL-looking text (driver errors may echo the URL)."""
-    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -393,8 +393,8 @@ def to_jsonable(value: Any) -> Any:
 
 
 __all__ = [
-    "SEARCH_COLUMNS", "as_table", "pad", "plain", "render", "ChartError", "CorrectionError", "DatasetteMissing", "LockBusy", "NotMigrated",
-    "PathNotFound", "ReportError", "RuleError", "RunOptions", "RunSummary", "SearchIndex", "StageError",
+    "MAX_WORKERS", "SEARCH_COLUMNS", "as_table", "pad", "plain", "render", "ChartError", "CorrectionError", "DatasetteMissing", "LockBusy", "NotMigrated",
+    "PathNotFound", "ReportError", "RuleError", "RunOptions", "RunSummary", "SearchIndex", "StageError", "stored_path",
     "UnknownIssue", "UnknownRevision", "check", "check_revision", "correct", "datasette_metadata", "datasette_serve",
     "grant_reader", "inspect_file", "list_corrections", "load_records", "masked_text", "migrate", "pin",
     "progress_lines", "progress_total", "report", "report_chart", "reports", "review", "review_export",

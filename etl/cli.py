@@ -23,6 +23,7 @@ from etl.cli_options import (
     failures,
 )
 from etl.cli_reporting import register as register_reporting
+from etl.config import MAX_WORKERS, masked_text
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -51,8 +52,9 @@ def _executor_spec(_ctx, _param, spec: str) -> str:
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files whose path, name or folder matches (laws, 'drafts/*'; repeatable).")
 @click.option("--reprocess", is_flag=True, help="Re-transform every file, even unchanged ones.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for the transform. Default: the number of cores.")
+@click.option("--workers", type=click.IntRange(min=1, max=MAX_WORKERS), default=None, metavar="N",
+              help=f"Worker processes for the transform (at most {MAX_WORKERS}; never more than there are "
+                   "batches of files). Default: the number of cores.")
 @click.option("--executor", default="local", show_default=True, metavar="SPEC", callback=_executor_spec,
               help="Where the transform runs: local, dask (a local cluster) or dask://HOST:PORT.")
 @click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
@@ -85,7 +87,7 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
     etl_api = api()
     options = etl_api.RunOptions(
         include=tuple(include), exclude=tuple(exclude), reprocess=reprocess,
-        workers=workers or os.cpu_count() or 1, executor=executor,
+        workers=workers or min(os.cpu_count() or 1, MAX_WORKERS), executor=executor,
         max_file_bytes=int(max_file_mb * 1024 * 1024), follow_symlinks=follow_symlinks,
         lock_wait_seconds=wait_seconds, corrections=corrections_dir,
     )
@@ -129,7 +131,7 @@ def _run_failed(as_json: bool, code: int, line: str) -> None:
 
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return api().masked_text(f"{type(exc).__name__}: {text[0] if text else ''}")
+    return masked_text(f"{type(exc).__name__}: {text[0] if text else ''}")
 
 
 def _progress(quiet: bool, paths: list[str], options):
@@ -173,13 +175,17 @@ def _print_summary(s) -> None:
 
 @cli.command("inspect")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def inspect_command(file) -> None:
-    """Show what the transform makes of one FILE, as JSON, without touching a database."""
+@click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+              help="Files larger than this are refused, as `etl run` refuses them.")
+def inspect_command(file, max_file_mb) -> None:
+    """Show what the transform makes of one FILE, as JSON, without touching a database.
+
+    The limits of `etl run` apply: the file's size, and the time one file may take to transform."""
     etl_api = api()
     try:
-        record = etl_api.inspect_file(file)
+        record = etl_api.inspect_file(file, int(max_file_mb * 1024 * 1024))
     except etl_api.StageError as exc:
-        click.echo(json.dumps({"file": file, "failed": {"stage": exc.stage, "reason": exc.reason}},
+        click.echo(json.dumps({"file": etl_api.stored_path(file), "failed": {"stage": exc.stage, "reason": exc.reason}},
                               ensure_ascii=False, indent=2))
         sys.exit(EXIT_PARTIAL)
     click.echo(json.dumps(etl_api.to_jsonable(record), ensure_ascii=False, indent=2))

@@ -92,8 +92,9 @@ def correct_group() -> None:
 
 
 _figure = [click.argument("document"), click.argument("raw_text"),
-           click.option("--occurrence", type=click.IntRange(min=0), default=1, show_default=True,
-                        help="Which place of RAW_TEXT in the text (0: a figure only in the title).")]
+           click.option("--occurrence", type=click.IntRange(min=0), default=None,
+                        help="Which place of RAW_TEXT in the text (0: a figure only in the title). Default: "
+                             "with --db, the place the database reads the figure at; else 1.")]
 
 
 def _figure_args(func):
@@ -134,8 +135,9 @@ def set_metric_command(document, raw_text, occurrence, indicator, agency, value,
 @correct_group.command("accept")
 @click.argument("document")
 @click.argument("raw_text", required=False)
-@click.option("--occurrence", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Which place of RAW_TEXT in the text (0: a figure only in the title).")
+@click.option("--occurrence", type=click.IntRange(min=0), default=None,
+              help="Which place of RAW_TEXT in the text (0: a figure only in the title). Default: with --db, "
+                   "the place the database reads the figure at; else 1.")
 @_options
 def accept_command(document, raw_text, occurrence, **common) -> None:
     """The figure RAW_TEXT (or, without it, the document) is right as extracted: take it off the review queue."""

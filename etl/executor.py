@@ -6,8 +6,12 @@ run with one. The window of batches in flight is bounded, so memory does not gro
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -15,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Protocol
 
+from etl.config import MAX_WORKERS
 from etl.records import Outcome, Task
 from etl.work import process_batch, worker_died
 
@@ -57,6 +62,10 @@ MIN_WINDOW_BATCHES = 32
 # so they lose nothing otherwise.
 WORKER_NICENESS = 10
 
+# How often a worker checks that its parent is alive where the parent-death signal is not available.
+PARENT_CHECK_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1
+
 
 def _load_transform() -> None:
     """Import the transform (its modules, NumPy for SimHash) and run it once.
@@ -71,13 +80,44 @@ def _load_transform() -> None:
     simhash("warm up")
 
 
-def _start_worker() -> None:
-    """Pool initializer, once in each worker process: lower its priority; have the transform loaded."""
+def _start_worker(parent: int, from_main_thread: bool) -> None:
+    """Pool initializer, once in each worker process: end with the parent; lower its priority; have the
+    transform loaded."""
+    _end_with_parent(parent, from_main_thread)
     try:
         os.nice(WORKER_NICENESS)
     except (AttributeError, OSError):  # no nice() on this platform, or not allowed: run as is
         pass
     _load_transform()
+
+
+def _end_with_parent(parent: int, from_main_thread: bool) -> None:
+    """A worker whose parent is killed (SIGKILL, SIGTERM, the OOM killer) must not live on for good.
+
+    Linux: the kernel sends SIGKILL when the parent goes (prctl PR_SET_PDEATHSIG). The signal is tied to the
+    thread that forked, so it is asked for only when that was the main thread; elsewhere, and on other
+    systems, a daemon thread checks the parent's pid every PARENT_CHECK_SECONDS."""
+    armed = False
+    if from_main_thread and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="etl-parent-watch").start()
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _nothing() -> None:
@@ -98,30 +138,44 @@ class ProcessPoolBatchExecutor:
 
     def __init__(self, workers: int, max_bytes: int | None, window_per_worker: int = 3):
         self.workers = workers
+        self.size = workers  # the pool's size: min(workers, batches) once the first batches are known
         self.context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        self.pool = self._new_pool()
+        self._pool: ProcessPoolExecutor | None = None  # made when the first batches are known
         self.window = max(workers * window_per_worker, MIN_WINDOW_BATCHES)
         self.work = partial(process_batch, max_bytes=max_bytes)
         self.started = False
         self.pending: deque[tuple[list[Task], Future]] = deque()  # batches in flight, oldest first
 
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = self._new_pool()
+        return self._pool
+
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.context, initializer=_start_worker)
+        main = threading.current_thread() is threading.main_thread()
+        return ProcessPoolExecutor(max_workers=self.size, mp_context=self.context, initializer=_start_worker,
+                                   initargs=(os.getpid(), main))
 
     def warm_up(self) -> None:
-        """Start the workers now, not at the first batch: they fork while the parent takes the lock and migrates."""
-        self._start()
+        """Have the transform loaded in this process now, so the workers fork with it (while the parent takes
+        the lock, not after); the pool itself waits for the first batches, to be sized by them."""
+        _load_transform()
 
-    def _start(self) -> None:
+    def _start(self, first: list[list[Task]]) -> None:
         if not self.started:
             self.started = True
             _load_transform()
+            if self._pool is None:
+                self.size = max(1, min(self.workers, len(first)))  # five files: one batch, one worker
             self.pool.submit(_nothing)
 
     def map_batches(self, batches: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
         pending = self.pending
-        for batch in batches:
-            self._start()
+        batches = iter(batches)
+        first = list(itertools.islice(batches, self.workers)) if not self.started else []
+        for batch in itertools.chain(first, batches):
+            self._start(first)
             pending.append((batch, self._submit(batch)))
             if len(pending) >= self.window:
                 yield self._outcomes(pending)
@@ -168,7 +222,7 @@ class ProcessPoolBatchExecutor:
     def _replace_pool(self) -> None:
         """A fresh pool in place of a broken one; raises WorkersKeepDying if its workers cannot run at all."""
         self.pool.shutdown(wait=True, cancel_futures=True)
-        self.pool = self._new_pool()
+        self._pool = self._new_pool()
         try:
             self.pool.submit(_nothing).result()
         except BrokenProcessPool:
@@ -176,7 +230,8 @@ class ProcessPoolBatchExecutor:
                                    "or processes? (--workers 1 runs without them)") from None
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _done(outcomes: list[Outcome]) -> Future:
@@ -195,6 +250,8 @@ def make_executor(spec: str, workers: int, max_bytes: int | None) -> Executor:
         return DaskExecutor(spec, max_bytes, workers=workers)
     if spec != "local":
         raise ValueError(f"unknown executor {spec!r}: use local, dask or dask://HOST:PORT")
+    if workers > MAX_WORKERS:
+        raise ValueError(f"--workers {workers}: at most {MAX_WORKERS}")
     if workers <= 1:
         return InlineExecutor(max_bytes)
     return ProcessPoolBatchExecutor(workers, max_bytes)

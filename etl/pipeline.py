@@ -14,17 +14,28 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from etl.config import masked, resolve_url
+from etl.config import DEFAULT_MAX_FILE_BYTES, masked, masked_text, resolve_url
 from etl.corrections import begin_run as begin_corrections
 from etl.corrections import load_corrections
 from etl.executor import Executor, make_executor
-from etl.extract.files import NOT_DOCUMENT_SUFFIXES, SKIPPED_FOLDERS, Skipped, Unusable, _matches, walk
+from etl.extract.files import (
+    NOT_DOCUMENT_SUFFIXES,
+    SKIPPED_FOLDERS,
+    Skipped,
+    UnlistedFolder,
+    Unusable,
+    _matches,
+    stored_path,
+    walk,
+)
 from etl.load import migrate
 from etl.load.db import make_engine, sqlite_path
 from etl.load.duplicates import link_duplicates
+from etl.load.faults import fault_point
 from etl.load.loader import (
     BatchCounts,
     Loader,
+    documents_under,
     forget_skipped,
     known_documents,
     known_skips,
@@ -33,8 +44,11 @@ from etl.load.loader import (
     table_counts,
 )
 from etl.load.lock import writer_lock
+from etl.load.pending import done as mark_done
+from etl.load.pending import pending as steps_left
 from etl.load.postload import after_load
 from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
+from etl.load.search_index import repair_if_incomplete
 from etl.records import DocumentRecord, Failed, Failure, FileRef, Outcome, Task, Transformed
 from etl.rules import check as check_rules
 from etl.version import extractor_version
@@ -51,7 +65,7 @@ class RunOptions:
     reprocess: bool = False
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     executor: str = "local"
-    max_file_bytes: int | None = 20 * 1024 * 1024
+    max_file_bytes: int | None = DEFAULT_MAX_FILE_BYTES
     follow_symlinks: bool = False
     lock_wait_seconds: float = 0.0
     corrections: str | None = None  # the corrections folder (None: $ETL_CORRECTIONS_DIR, else ./corrections)
@@ -119,6 +133,8 @@ class _Planner:
                 self.seen_hashes.add(hash(item.file_path))
                 ref = FileRef(item.file_path, item.source_path, 0, 0)
                 self.unusable.append(Failed(Task(ref, None, None, False), Failure(item.source_path, "walk", item.reason)))
+                if isinstance(item, UnlistedFolder) and not self.fresh:
+                    self._shield(item)
             else:
                 self.seen += 1
                 self.seen_hashes.add(hash(item.file_path))
@@ -129,6 +145,15 @@ class _Planner:
         if chunk:
             yield from self._plan(chunk)
         self.exhausted = True
+
+    def _shield(self, folder: UnlistedFolder) -> None:
+        """A folder that cannot be listed is not a folder emptied: its known documents count as seen (none
+        is marked removed) and each is recorded as unreadable, with the folder's reason."""
+        for path, source_path in documents_under(self.engine, folder.file_path):
+            self.seen_hashes.add(hash(path))
+            ref = FileRef(path, source_path, 0, 0)
+            reason = f"not read: its folder {folder.source_path} could not be listed ({folder.reason})"
+            self.unusable.append(Failed(Task(ref, None, None, False), Failure(source_path, "walk", reason)))
 
     def _plan(self, refs: list[FileRef]) -> Iterator[Task]:
         if self.fresh:
@@ -173,7 +198,7 @@ def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
 
 
 def _folders(paths: list[str]) -> list[str]:
-    return [os.path.realpath(p) for p in paths if os.path.isdir(p)]
+    return [stored_path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
 
 
 class PathNotFound(LookupError):
@@ -211,7 +236,7 @@ def run(
     if hasattr(executor, "warm_up") and _new_sqlite_file(url):
         executor.warm_up()  # a new file will be filled: the workers start while this process locks and migrates
     try:
-        with writer_lock(engine, options.lock_wait_seconds):
+        with writer_lock(engine, options.lock_wait_seconds) as lock:
             # checked under the lock: no other run can have created the file meanwhile
             planner = _Planner(engine, options, version, fresh=_new_sqlite_file(url))
             outcomes = _Primed(executor.map_batches(_batched(planner.tasks(paths), TASKS_PER_BATCH)))
@@ -220,15 +245,18 @@ def run(
             migrate.upgrade_to_head(engine)
             abort_stale_runs(engine)
             sync_vocabulary(engine)
-            run_id = start_run(engine, [os.path.abspath(p) for p in paths], version)
+            repair_if_incomplete(engine)  # a search index an older version left on but half-built
+            run_id = start_run(engine, [stored_path(os.path.abspath(p)) for p in paths], version)
             summary = RunSummary(run_id=run_id, status="running", database=masked(url))
             try:
                 corrections = begin_corrections(engine, found, run_id, planner.fresh)
                 if corrections is not None:
                     planner.forced = corrections.redo
-                _execute(engine, executor, planner, outcomes, run_id, paths, version, summary, progress, corrections)
+                _execute(engine, executor, planner, outcomes, run_id, paths, version, summary, progress, corrections,
+                         lock.check)
+                lock.check()  # still ours: what this run wrote was written under the lock
             except BaseException as exc:
-                reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+                reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else masked_text(f"{type(exc).__name__}: {exc}")
                 summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
                 try:
                     finish_run(engine, run_id, summary.status, _counts(summary), reason.splitlines()[0][:500])
@@ -250,7 +278,14 @@ def _new_sqlite_file(url: str) -> bool:
     Only then are the workers started before the lock and the migrations; a re-run may find nothing to do
     and should not pay for workers it never uses."""
     path = sqlite_path(url)
-    return path is not None and not os.path.exists(path)
+    return path is not None and _size(path) == 0 and _size(f"{path}-wal") == 0  # the lock creates it empty
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _counts(summary: RunSummary) -> dict[str, int]:
@@ -284,12 +319,20 @@ class _Primed:
 
 def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[list[Outcome]], run_id: int,
              paths: list[str], version: str, summary: RunSummary, progress: Progress | None,
-             corrections=None) -> None:
+             corrections=None, check_lock: Callable[[], None] = lambda: None) -> None:
     loader = Loader(engine, run_id, version)
-    write = loader.write
+    undone = steps_left(engine)  # steps an earlier run left undone: done by this one, whatever it loads
+
+    unguarded = loader.write
     if corrections is not None:  # applied between the transform and the load
         loader.agency_ids.update(corrections.agency_ids)
-        write = corrections.wrap(loader.write)
+        unguarded = corrections.wrap(loader.write)
+
+    def write(batch: list) -> BatchCounts:
+        check_lock()  # a run that lost its writer lock must not write another batch
+        return unguarded(batch)
+
+    fault_point("before_load")
     totals = BatchCounts()
     pending: list = []
     pending_docs = 0
@@ -316,11 +359,17 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
 
     removed = 0
     for folder in [] if planner.fresh else _folders(paths):  # a database this run created holds nothing unseen
+        check_lock()
         removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
         forget_skipped(engine, folder, planner.seen_hashes)
-    if totals.new or totals.changed or totals.moved or totals.reprocessed or removed:
+    if totals.new or totals.changed or totals.moved or totals.reprocessed or removed or undone:
+        fault_point("after_load")
+        check_lock()
         link_duplicates(engine)
+        fault_point("after_linking")
         after_load(engine, run_id)
+        if undone or loader.pending_marked or removed:
+            mark_done(engine)
     if corrections is not None:
         _correction_counts(summary, corrections.finish(engine, removed), corrections.version)
     summary.files_seen = planner.seen - totals.skipped
@@ -358,26 +407,32 @@ def load_records(records: Iterable[DocumentRecord], db_url: str | None = None, r
     version = extractor_version()
     base = os.path.abspath(root)
     try:
-        with writer_lock(engine, lock_wait_seconds):
+        with writer_lock(engine, lock_wait_seconds) as lock:
             migrate.upgrade_to_head(engine)
             abort_stale_runs(engine)
             sync_vocabulary(engine)
-            run_id = start_run(engine, [base], version)
+            run_id = start_run(engine, [stored_path(base)], version)
             summary = RunSummary(run_id=run_id, status="running", database=masked(url))
             try:
-                totals = _write_records(engine, run_id, version, base, records)
-                if totals.new or totals.changed or totals.moved or totals.reprocessed:
+                undone = steps_left(engine)  # steps an earlier run left undone: done by this one
+                totals, loader = _write_records(engine, run_id, version, base, records)
+                if totals.new or totals.changed or totals.moved or totals.reprocessed or undone:
+                    lock.check()
                     link_duplicates(engine)
                     after_load(engine, run_id)
+                    if undone or loader.pending_marked:
+                        mark_done(engine)
                 summary.files_seen = len(records)
                 summary.files_new, summary.files_changed = totals.new, totals.changed
                 summary.files_reprocessed, summary.files_moved = totals.reprocessed, totals.moved
                 summary.metrics_written = totals.metrics_written
                 for key, value in table_counts(engine).items():
                     setattr(summary, key, value)
+                lock.check()
             except BaseException as exc:
                 summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
-                finish_run(engine, run_id, summary.status, _counts(summary), f"{type(exc).__name__}: {exc}"[:500])
+                reason = masked_text(f"{type(exc).__name__}: {exc}").splitlines()[0][:500]
+                finish_run(engine, run_id, summary.status, _counts(summary), reason)
                 raise
             summary.status = "succeeded"
             summary.seconds = round(time.monotonic() - started, 3)
@@ -387,9 +442,10 @@ def load_records(records: Iterable[DocumentRecord], db_url: str | None = None, r
         engine.dispose()
 
 
-def _write_records(engine, run_id: int, version: str, base: str, records: list[DocumentRecord]) -> BatchCounts:
+def _write_records(engine, run_id: int, version: str, base: str,
+                   records: list[DocumentRecord]) -> tuple[BatchCounts, Loader]:
     """The records as Transformed outcomes of files under base, written LOAD_BATCH_DOCUMENTS at a time."""
-    paths = [os.path.join(base, r.source_path) for r in records]
+    paths = [stored_path(os.path.join(base, r.source_path)) for r in records]
     with engine.connect() as conn:
         known = known_documents(conn, paths, set())
     loader = Loader(engine, run_id, version)
@@ -402,7 +458,7 @@ def _write_records(engine, run_id: int, version: str, base: str, records: list[D
         outcomes.append(Transformed(task, record))
     for start in range(0, len(outcomes), LOAD_BATCH_DOCUMENTS):
         totals.add(loader.write(outcomes[start:start + LOAD_BATCH_DOCUMENTS]))
-    return totals
+    return totals, loader
 
 
 def count_documents(paths: Iterable[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> int:

@@ -49,6 +49,7 @@ class ExtractedDocument:
     body_text: str = ""
     adopted_on: date | None = None  # laws: date of adoption (通过/批准/修正/修订) as written in the header
     effective_on: date | None = None  # laws: date of entry into force (施行)
+    notes: tuple[str, ...] = ()  # what the extract dropped or repaired (a date out of range …): documents.notes
 
 
 @fast_pickle
@@ -136,10 +137,15 @@ class NotADocument(StageError):
 class FileRef:
     """A document file found by the walk."""
 
-    file_path: str  # absolute path: identifies the document
-    source_path: str  # relative to the folder given (a file given directly: its name)
+    file_path: str  # absolute path as stored (stored_path): identifies the document
+    source_path: str  # relative to the folder given (a file given directly: its name), shown_name() form
     size: int
     mtime_ns: int
+    open_path: str = ""  # the OS path to read when it is not file_path (a resolved link, a non-UTF-8 name)
+
+    @property
+    def os_path(self) -> str:
+        return self.open_path or self.file_path
 
 
 # What a worker hands the load for one file (etl.work makes them; the loader writes them).

@@ -9,7 +9,9 @@ import threading
 from contextlib import contextmanager
 
 from etl.extract.files import read_file
+from etl.load.clean import clean, clean_text, may_need_cleaning
 from etl.records import (
+    DocumentRecord,
     Failed,
     Failure,
     NotADocument,
@@ -65,35 +67,44 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+def transform_limited(data: bytes, source_path: str, sha256: str | None = None) -> DocumentRecord:
+    """transform_document under the per-file time limit (etl run and etl inspect alike): raises
+    TransformTimeout after FILE_TIME_LIMIT_SECONDS."""
+    from etl.transform import transform_document  # start-up: a no-change run never imports the transform
+
+    with _time_limit(FILE_TIME_LIMIT_SECONDS):
+        return transform_document(data, source_path, sha256=sha256)
+
+
+def timeout_reason() -> str:
+    return f"transform took over {FILE_TIME_LIMIT_SECONDS:.0f} s (a pathological input?)"
 
 
 def process(task: Task, max_bytes: int | None) -> Outcome:
     """Never raises: an unusable file becomes a Failed outcome with a one-line reason."""
-    from etl.transform import transform_document  # start-up: a no-change run never imports the transform
-
     ref = task.ref
     sha: str | None = None
     try:
-        data, sha = read_file(ref.file_path, max_bytes)
+        data, sha = read_file(ref.os_path, max_bytes)
         if sha == task.known_sha256 and not task.force:
             return Unchanged(task, sha)
-        with _time_limit(FILE_TIME_LIMIT_SECONDS):
-            record = transform_document(data, ref.source_path, sha256=sha)
+        record = transform_limited(data, ref.source_path, sha)
+        if may_need_cleaning(data):
+            record = clean(record)  # nothing a database refuses (NUL, lone surrogates)
         return Transformed(task, record)
     except TransformTimeout:
-        reason = f"transform took over {FILE_TIME_LIMIT_SECONDS:.0f} s (a pathological input?)"
-        return Failed(task, Failure(ref.source_path, "transform", reason, sha))
+        return Failed(task, Failure(ref.source_path, "transform", timeout_reason(), sha))
     except NotADocument as exc:
         return NotDocument(task, exc.reason, sha)
     except StageError as exc:
-        return Failed(task, Failure(ref.source_path, exc.stage, exc.reason, sha))
+        return Failed(task, Failure(ref.source_path, exc.stage, clean_text(exc.reason), sha))
     except RecursionError:
         return Failed(task, Failure(ref.source_path, "transform", "document nested too deeply to parse", sha))
     except MemoryError:
         return Failed(task, Failure(ref.source_path, "transform", "out of memory while transforming", sha))
     except Exception as exc:  # a bug must cost one file, never the run
         reason = f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-        return Failed(task, Failure(ref.source_path, "transform", reason, sha))
+        return Failed(task, Failure(ref.source_path, "transform", clean_text(reason), sha))
 
 
 def worker_died(task: Task) -> Failed:

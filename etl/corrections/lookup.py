@@ -10,8 +10,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from etl.config import resolve_url
 from etl.corrections.model import SHA256, CorrectionError
+from etl.corrections.targets import metric_occurrence
 from etl.load.db import make_engine, sqlite_path
-from etl.load.schema import documents
+from etl.load.schema import documents, metrics
 
 PAIRS = (("document", "sha256"), ("duplicate_of", "duplicate_of_sha256"))
 
@@ -54,7 +55,30 @@ def _pinned(spec: dict[str, Any], engine) -> dict[str, Any]:
         if given is None:
             out.pop(path_key, None)
         out = {k: v for k, v in out.items() if v is not None}
+    if engine is not None and "raw_text" in out and "occurrence" not in out:
+        found = _occurrences(engine, out.get("document"), out.get("sha256"), out["raw_text"])
+        if len(found) == 1:  # the place the extractor reads the figure at, not always the first one
+            out["occurrence"] = found.pop()
     return out
+
+
+def _occurrences(engine, path: str | None, sha: str | None, raw_text: str) -> set[int]:
+    """Where the database has the figure raw_text of the document: occurrences as corrections count them."""
+    if path is None and sha is None:
+        return set()
+    d, m = documents.c, metrics.c
+    where = [d.status == "active", m.raw_text == raw_text]
+    if path is not None:
+        where.append(d.source_path == path)
+    if sha is not None:
+        where.append(d.content_sha256 == sha)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(d.body_text, m.char_start).join_from(metrics, documents,
+                                                                             m.document_id == d.id).where(*where))
+            return {metric_occurrence(body or "", raw_text, start) for body, start in rows}
+    except SQLAlchemyError:
+        return set()
 
 
 def _lookup(engine, given: Any, sha: str | None, what: str) -> list[tuple[str, str]]:

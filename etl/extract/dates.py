@@ -89,11 +89,27 @@ def _from_parts(parts: dict[str, str | None], tz: timezone | None) -> ParsedWhen
 
 
 def from_datetime(moment: datetime) -> ParsedWhen:
-    """An aware or naive (= Beijing) datetime -> ParsedWhen."""
+    """An aware or naive (= Beijing) datetime -> ParsedWhen.
+
+    A moment at the very edge of the calendar (Hugo's zero date 0001-01-01T00:00:00+08:00) has no UTC
+    instant: it keeps its day only, which plausible_day() then turns away."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=BEIJING)
     offset = moment.utcoffset() or timedelta(0)
-    return ParsedWhen(moment.astimezone(UTC), _offset_text(offset), moment.astimezone(BEIJING).date())
+    try:
+        return ParsedWhen(moment.astimezone(UTC), _offset_text(offset), moment.astimezone(BEIJING).date())
+    except OverflowError:
+        return ParsedWhen(None, None, moment.date())
+
+
+# Publication dates a document can have: none before 1900, none after tomorrow (Beijing).
+EARLIEST_DAY = date(1900, 1, 1)
+
+
+def plausible_day(day: date | None) -> bool:
+    """Whether a publication day is in 1900 … tomorrow in Beijing; others are misreads or placeholders
+    (Hugo's 0001-01-01, 2999-01-01) and `etl check` would rightly flag them."""
+    return day is None or EARLIEST_DAY <= day <= datetime.now(BEIJING).date() + timedelta(days=1)
 
 
 def parse_when(value: object) -> ParsedWhen | None:

@@ -56,6 +56,94 @@ def _cjk_share(text: str) -> float:
     return common / len(non_ascii)
 
 
+# Windows-1252 punctuation that Word on a western Windows puts into otherwise GBK text: ‘ ’ “ ” – — …
+# These bytes are also GBK lead bytes, so a GB18030 decode reads each with the byte after it as one rare
+# character and stays out of step until the next ASCII byte: "根据“两定机构”" came out as "根据摿蕉ɑ箶".
+_CP1252_PUNCTUATION = b"\x91\x92\x93\x94\x96\x97\x85"
+_GB_RUN = re.compile(  # GB18030 characters whose first byte is none of those (four-byte ones included)
+    rb"(?:[\x00-\x7f]|[\x81-\x84\x86-\x90\x95\x98-\xfe](?:[\x30-\x39][\x81-\xfe][\x30-\x39]|[\x40-\x7e\x80-\xfe]))+")
+CP1252_IN_GB = "gb18030+cp1252"  # the encoding recorded for such a text, repaired
+
+
+def _gb_with_cp1252_punctuation(data: bytes) -> str | None:
+    """data read as GB18030 in which a byte of _CP1252_PUNCTUATION where a character starts is that
+    Windows-1252 mark; None when it does not decode so."""
+    pieces: list[str] = []
+    position, end = 0, len(data)
+    while position < end:
+        run = _GB_RUN.match(data, position)
+        if run:
+            text = _strict(run.group(), "gb18030")
+            if text is None:
+                return None
+            pieces.append(text)
+            position = run.end()
+            continue
+        if data[position] not in _CP1252_PUNCTUATION:
+            return None
+        pieces.append(data[position:position + 1].decode("cp1252"))
+        position += 1
+    return "".join(pieces)
+
+
+def _common_share(text: str) -> float:
+    """Share of the 3,755 most common characters (GB2312 level 1) among the Chinese characters: a text read
+    out of step is made of rare ones."""
+    chinese = [ch for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff"]
+    if not chinese:
+        return 0.0
+    common = 0
+    for ch in chinese:
+        try:
+            common += 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+        except UnicodeEncodeError:
+            pass
+    return common / len(chinese)
+
+
+def _repaired_punctuation(data: bytes, decoded: str) -> str | None:
+    """The text with its Windows-1252 quotes read as quotes, when that is what the bytes are: the marks pair
+    up (every “ closed by a ”, every ‘ by a ’) and the text reads as more common characters than the plain
+    GB18030 decode; else None."""
+    if not any(byte in data for byte in _CP1252_PUNCTUATION):
+        return None
+    repaired = _gb_with_cp1252_punctuation(data)
+    if repaired is None or repaired == decoded:
+        return None
+    marks = repaired.count("“") + repaired.count("‘") + repaired.count("–") + repaired.count("—") + repaired.count("…")
+    if not marks or repaired.count("“") != repaired.count("”") or repaired.count("‘") != repaired.count("’"):
+        return None
+    return repaired if _common_share(repaired) > _common_share(decoded) else None
+
+
+MIXED_UTF8_GB = "utf-8+gb18030"  # the encoding recorded for a text whose lines are in two code pages
+
+
+def _mixed_lines(data: bytes) -> str | None:
+    """A UTF-8 text with some lines in GB18030 (pasted from an old file): each line in its own code page.
+
+    None unless both occur: a line counts as UTF-8 only when it decodes so and reads as Chinese (a short
+    GBK line can be valid UTF-8 by chance, and then reads as Cyrillic or Armenian)."""
+    lines = data.split(b"\n")
+    pieces: list[str] = []
+    utf8 = legacy = 0
+    for line in lines:
+        if line.isascii():
+            pieces.append(line.decode("ascii"))
+            continue
+        text = _strict(line, "utf-8")
+        if text is not None and _cjk_share(text) >= 0.5:
+            utf8 += 1
+            pieces.append(text)
+            continue
+        text = _strict(line, "gb18030")
+        if text is None:
+            return None
+        legacy += 1
+        pieces.append(text)
+    return "\n".join(pieces) if utf8 and legacy else None
+
+
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
@@ -78,6 +166,9 @@ def detect_and_decode(data: bytes) -> tuple[str, str]:
         if not _readable(text):
             raise StageError("decode", "binary file (control characters)")
         return text, "utf-8"
+    mixed = _mixed_lines(data)
+    if mixed is not None and _readable(mixed):
+        return mixed, MIXED_UTF8_GB  # one code page for the whole garbles the lines of the other
     candidates: list[tuple[str, str]] = []
     best = from_bytes(data[:200_000]).best()
     if best is not None:
@@ -97,6 +188,10 @@ def detect_and_decode(data: bytes) -> tuple[str, str]:
     # GBK bytes often also decode as Big5 (and vice versa) into nonsense; the decode made of common
     # Chinese characters is the right one. Ties keep charset-normalizer's order.
     name, decoded = max(readable, key=lambda pair: _cjk_share(pair[1]))
+    if name == "gb18030":
+        repaired = _repaired_punctuation(data, decoded)
+        if repaired is not None:
+            return repaired, CP1252_IN_GB
     return decoded, name
 
 

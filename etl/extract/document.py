@@ -5,13 +5,20 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from etl.extract.dates import find_labelled_when, find_when, parse_when
-from etl.extract.decode import detect_and_decode, normalise_text, trim_line_edges
+from etl.extract.dates import find_labelled_when, find_when, parse_when, plausible_day
+from etl.extract.decode import (
+    CP1252_IN_GB,
+    MIXED_UTF8_GB,
+    detect_and_decode,
+    normalise_text,
+    trim_line_edges,
+)
 from etl.extract.formats import (
     body_is_html,
     detect_plain_format,
     front_matter_format,
     is_law_header,
+    looks_like_script,
     split_front_matter,
 )
 from etl.extract.html_text import HtmlText, html_to_text
@@ -79,11 +86,21 @@ def _extract(data: bytes) -> ExtractedDocument:
         if not found.body and not found.title:
             raise NotADocument("parse", "front matter only, no text (a section index page, not a document)")
     else:
+        if looks_like_script(text):
+            raise NotADocument("parse", "a script bundle (JavaScript), not a document")
         fmt = detect_plain_format(text)
         found = _read_plain(text, fmt)
     if not found.body.strip() and not found.title:
         raise StageError("parse", "no readable text")
-    return _to_record(found, fmt, encoding)
+    notes = _DECODE_NOTES.get(encoding, ())
+    return _to_record(found, fmt, encoding, notes)
+
+
+# What a repaired decode says in documents.notes.
+_DECODE_NOTES = {
+    CP1252_IN_GB: ("Windows-1252 quotes and dashes in the GB18030 text read as such (repaired)",),
+    MIXED_UTF8_GB: ("lines in GB18030 inside a UTF-8 text, each read in its own code page (repaired)",),
+}
 
 
 def _title_field(fields: dict[str, object]) -> str | None:
@@ -218,8 +235,15 @@ def _apply_inner_layout(found: Fields, text: str) -> None:
     found.cc = found.cc or read.cc
 
 
-def _to_record(found: Fields, fmt: str, encoding: str) -> ExtractedDocument:
+def _to_record(found: Fields, fmt: str, encoding: str, notes: tuple[str, ...] = ()) -> ExtractedDocument:
     when = found.when
+    if when is not None and not plausible_day(when.published_on):
+        notes = (*notes, f"publication date {when.published_on.isoformat()} dropped (outside 1900 … tomorrow)")
+        when = None
+    adopted_on = found.adopted_on
+    if not plausible_day(adopted_on):
+        notes = (*notes, f"adoption date {adopted_on.isoformat()} dropped (outside 1900 … tomorrow)")
+        adopted_on = None
     return ExtractedDocument(
         format=fmt,
         encoding=encoding,
@@ -240,7 +264,8 @@ def _to_record(found: Fields, fmt: str, encoding: str) -> ExtractedDocument:
         publisher_agency=found.publisher_agency,
         cc=tuple(found.cc),
         dateline=found.dateline,
-        adopted_on=found.adopted_on,
+        adopted_on=adopted_on,
         effective_on=found.effective_on,
         body_text=trim_line_edges(found.body).strip(),
+        notes=notes,
     )

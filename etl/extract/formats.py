@@ -134,6 +134,28 @@ def body_is_html(body: str) -> bool:
     return len(_HTML_BLOCK_TAG.findall(body[:20000])) >= 2
 
 
+# How a script bundle (a .js saved as .html, a webpack chunk) opens, after comments and whitespace.
+_SCRIPT_START = re.compile(
+    r"\A(?:\s|/\*.*?\*/|//[^\n]*\n)*(?:[!;]?\s*\(?\s*function\b|\(\s*\(\s*\)\s*=>|[\"']use strict[\"']|"
+    r"(?:var|let|const)\s+[\w$]+\s*=|(?:window|self|globalThis|this)\s*[.\[]|\(self\.webpackChunk|webpackJsonp|"
+    r"define\s*\(|require\s*\(|import\s+[\w{*]|export\s+(?:default|const|function|\{))",
+    re.S,
+)
+_CODE_PUNCTUATION = re.compile(r"[{}();=]")
+SCRIPT_PUNCTUATION_SHARE = 0.04  # prose, even with some code in it, has far fewer of these ASCII marks
+
+
+def looks_like_script(text: str) -> bool:
+    """Whether a text without front matter is program code (JavaScript), not a document: it opens like a
+    script and its first 4,000 characters are dense in code punctuation. Its strings may hold Chinese
+    sentences with figures; those are not a publication's."""
+    head = text[:4000]
+    if not _SCRIPT_START.match(head):
+        return False
+    visible = len(head) - head.count(" ") - head.count("\n")
+    return visible > 0 and len(_CODE_PUNCTUATION.findall(head)) >= SCRIPT_PUNCTUATION_SHARE * visible
+
+
 def detect_plain_format(text: str) -> str:
     """Format of a text without front matter: gov_disclosure, html, gov_notice, markdown or text."""
     head = text[:1500]

@@ -7,6 +7,7 @@ swallow the rest of the page as one comment.
 
 from __future__ import annotations
 
+import html as html_entities
 import re
 from dataclasses import dataclass, field
 
@@ -40,6 +41,12 @@ _FURNITURE = re.compile(
 _EDITOR_LINE = re.compile(r"^[（(\[【]?\s*责任编辑\s*[:：]\s*(?P<name>[^）)\]】]*)[）)\]】]?\s*$")
 _EDITOR_CODE = re.compile(r"\s+[A-Z]{1,4}\d{2,}$")  # Sina's staff code after the name: "刘万里 SF014"
 _SPACE_RUN = re.compile(r"[ \t\r\n\f\v\u00a0]+")
+# libxml2 stops building the tree below 256 levels (2048 with huge_tree) and drops what is deeper without a
+# word; the walk below recurses once per level. Pages nested deeper than this (unclosed <font> tags on old
+# government sites) are read by the flat reader instead, which has no depth at all.
+MAX_TREE_DEPTH = 200
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9:-]*)")
 
 
 @dataclass(slots=True)
@@ -209,16 +216,78 @@ def densest_block(body: etree._Element) -> etree._Element | None:
     return best
 
 
+def _deeper_than(root: etree._Element, limit: int) -> bool:
+    """Whether any element sits more than `limit` levels down (an explicit stack: no recursion)."""
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
+
+
+def flat_text(html: str) -> str:
+    """The text of markup read as a flat run of tags and text: no tree, so no depth limit and no recursion.
+
+    Dropped elements (scripts, styles, forms …) lose their content, block tags break paragraphs, a <br>
+    breaks a line, entities are decoded. Linear in the markup: one scan, each skip a single find()."""
+    pieces: list[str] = []
+    lower = html.lower()
+    position, end = 0, len(html)
+    while position < end:
+        start = html.find("<", position)
+        if start < 0:
+            pieces.append(_SPACE_RUN.sub(" ", html_entities.unescape(html[position:])))
+            break
+        if start > position:
+            pieces.append(_SPACE_RUN.sub(" ", html_entities.unescape(html[position:start])))
+        if html.startswith("<!--", start):
+            close = html.find("-->", start + 4)
+            position = end if close < 0 else close + 3
+            continue
+        close = html.find(">", start + 1)
+        if close < 0:
+            break
+        name = _TAG_NAME.match(html, start)
+        position = close + 1
+        if name is None:
+            continue
+        tag = name.group(1).lower()
+        if tag in _DROP_TAGS and html[start + 1] != "/" and tag not in ("img", "input", "meta", "link", "embed"):
+            closing = lower.find(f"</{tag}", position)
+            if closing >= 0:
+                after = html.find(">", closing)
+                position = end if after < 0 else after + 1
+            continue
+        if tag == "br":
+            pieces.append("\n")
+        elif tag in _BLOCK_TAGS or tag in _CELL_TAGS:
+            pieces.append("\n\n")
+    return "".join(pieces)
+
+
 def html_to_text(html: str, *, whole_page: bool = False) -> HtmlText:
     """Clean text of a post body (whole_page=False) or of a page's article (whole_page=True)."""
     html = strip_ad_comments(html)
     if not html.strip():
         return HtmlText("")
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return HtmlText("")
     result = HtmlText("")
+    if html.count("<") > MAX_TREE_DEPTH and _deeper_than(root, MAX_TREE_DEPTH):
+        # too deep for the tree (libxml2 drops the deepest text) and for the walk: read it flat, all of it
+        if whole_page:
+            result.meta = _page_meta(root)
+            title_element = root.find(".//title")
+            if title_element is not None and title_element.text:
+                result.title = _SPACE_RUN.sub(" ", title_element.text).strip() or None
+        walker = _Walker()
+        result.text = _clean_lines(flat_text(html), walker)
+        result.editor = walker.editor
+        return result
     content = root
     if whole_page:
         result.meta = _page_meta(root)

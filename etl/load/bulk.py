@@ -154,3 +154,12 @@ def copy_rows(conn: Connection, table: Table, rows: Sequence[dict]) -> int:
         for values in _values(conn, table, names, defaults, rows):
             write(values)
     return len(rows)
+
+
+def insert_for(conn: Connection, table):
+    """INSERT with ON CONFLICT support for the connection's dialect."""
+    if conn.dialect.name == "postgresql":  # imported here: the PostgreSQL dialect costs a SQLite run start-up time
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)

@@ -8,10 +8,11 @@ import socket
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
-from etl.config import ENV_VAR, is_sqlite, masked, resolve_url
+from etl.config import ENV_VAR, BadDatabaseURL, is_sqlite, masked, resolve_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 BACKENDS = ("sqlite", "postgresql")
+PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
 
 
 class DatabaseNotFound(LookupError):
@@ -58,6 +59,14 @@ def make_engine(url: str | None = None, must_exist: bool = False, **kwargs) -> E
         connect_args = dict(kwargs.pop("connect_args", None) or {})
         connect_args.setdefault("application_name", application_name())
         kwargs["connect_args"] = connect_args
+    query = make_url(resolved).query
+    if "keepalives" not in query:
+        # a session idle for minutes (the writer lock's, while workers transform) stays known to every NAT,
+        # proxy and firewall on the way, and a dead peer is noticed in about a minute, not hours
+        connect_args = dict(kwargs.pop("connect_args", None) or {})
+        for key, value in PG_KEEPALIVES.items():
+            connect_args.setdefault(key, value)
+        kwargs["connect_args"] = connect_args
     return create_engine(resolved, **kwargs)
 
 
@@ -70,9 +79,12 @@ def _supported(url: str | None) -> str:
     """The resolved URL, or UnsupportedDatabase naming what was given (never a driver's import error)."""
     from sqlalchemy.exc import ArgumentError
 
+
     try:
         resolved = resolve_url(url)
         backend = make_url(resolved).get_backend_name()
+    except BadDatabaseURL as exc:  # says what to give, and never repeats the URL
+        raise UnsupportedDatabase(str(exc)) from None
     except (ArgumentError, ValueError) as exc:
         raise UnsupportedDatabase(f"cannot read the database URL {masked(url or '')!r}: {exc}") from None
     if backend not in BACKENDS:

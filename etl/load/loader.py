@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from etl.load.bulk import bulk_insert, draw_ids, insert_with_ids
+from etl.load.bulk import bulk_insert, draw_ids, insert_for, insert_with_ids
+from etl.load.clean import clean_text
 from etl.load.dimdate import YearCoverage
 from etl.load.duplicates import order_key
+from etl.load.pending import mark_pending
 from etl.load.prelink import PreLinker
 from etl.load.schema import (
     agencies,
@@ -30,7 +32,16 @@ from etl.load.schema import (
     sources,
 )
 from etl.load.vocabulary import indicator_codes
-from etl.records import AgencyMention, Failed, NotDocument, Outcome, SourceRef, Transformed, Unchanged
+from etl.records import (
+    AgencyMention,
+    Failed,
+    Failure,
+    NotDocument,
+    Outcome,
+    SourceRef,
+    Transformed,
+    Unchanged,
+)
 from etl.version import extractor_version
 
 LIST_SEPARATOR = "; "
@@ -66,14 +77,6 @@ class BatchCounts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures.extend(other.failures)
 
-
-def insert_for(conn: Connection, table):
-    """INSERT with ON CONFLICT support for the connection's dialect."""
-    if conn.dialect.name == "postgresql":  # imported here: the PostgreSQL dialect costs a SQLite run start-up time
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
 
 
 def chunked(items: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
@@ -129,6 +132,41 @@ def known_skips(conn: Connection, file_paths: Sequence[str]) -> dict[str, KnownS
     return found
 
 
+# Bounded columns a document's own text goes into: a run-on line (a 责任编辑 line that swallowed the page) is
+# cut to fit, on both databases alike (SQLite would store it whole, PostgreSQL refuse the batch).
+DOC_NUMBER_LENGTH = documents.c.doc_number.type.length
+INDEX_NUMBER_LENGTH = documents.c.index_number.type.length
+EDITOR_LENGTH = documents.c.editor.type.length
+
+
+def _fit(value: str | None, length: int) -> str | None:
+    return value if value is None or len(value) <= length else value[:length]
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first line of what the database said, without the statement and its parameters."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return clean_text(f"{type(orig).__name__}: {text[0][:300] if text else ''}")
+
+
+def _refused_value(exc: BaseException) -> bool:
+    """exc says the database (or its driver) refused a value of the batch, not that the database failed: a
+    lost connection, a full disk or a read-only file must stop the run, not fail every file in turn."""
+    from sqlalchemy import exc as sa_exc
+
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, UnicodeError | ValueError | OverflowError | ArithmeticError):
+        return True
+    if isinstance(exc, sa_exc.DataError | sa_exc.IntegrityError):
+        return True
+    module = type(orig).__module__.split(".")[0]
+    if module in ("sqlite3", "psycopg"):
+        names = {cls.__name__ for cls in type(orig).__mro__}
+        return bool(names & {"DataError", "IntegrityError"})
+    return False
+
+
 def _joined(values: Iterable[str]) -> str | None:
     text = LIST_SEPARATOR.join(v for v in values if v)
     return text or None
@@ -148,6 +186,7 @@ class Loader:
         self.now = datetime.now(UTC)
         self.dim_years = YearCoverage()  # dim_date grows with each batch's dates, not in one go at the end
         self.prelinker = None  # new documents are inserted already linked to their copies (made on first use)
+        self.pending_marked = False  # pending_steps has this run's rows (etl.load.pending)
 
     # -- shared rows -------------------------------------------------------------------------------------
 
@@ -194,11 +233,11 @@ class Loader:
             "published_at": doc.published_at,
             "published_offset": doc.published_offset,
             "published_on": doc.published_on,
-            "doc_number": doc.doc_number,
-            "index_number": doc.index_number,
+            "doc_number": _fit(doc.doc_number, DOC_NUMBER_LENGTH),
+            "index_number": _fit(doc.index_number, INDEX_NUMBER_LENGTH),
             "source_id": self.source_ids.get(doc.source.name) if doc.source else None,
             "original_source_id": self.source_ids.get(doc.original_source.name) if doc.original_source else None,
-            "editor": doc.editor,
+            "editor": _fit(doc.editor, EDITOR_LENGTH),
             "authors": _joined(doc.authors),
             "categories": _joined(doc.categories),
             "tags": _joined(doc.tags),
@@ -214,6 +253,7 @@ class Loader:
             "corrected": record.extracted_values is not None,
             "extracted_values": record.extracted_values,
             "unresolved_agencies": _joined(record.unresolved_agencies),
+            "notes": _joined(doc.notes),  # what the extract dropped or repaired (etl.extract)
         }
 
     def _prelinks(self, conn: Connection, docs: list[tuple[int, Transformed]]) -> list[int | None]:
@@ -257,11 +297,57 @@ class Loader:
         return moved
 
     def write(self, outcomes: list[Outcome]) -> BatchCounts:
-        """Write one batch in one transaction."""
+        """Write one batch in one transaction; if the database refuses a value in it, file by file.
+
+        A value one backend refuses (a number beyond NUMERIC(24, 6), a name beyond its column, …) must cost
+        its file, never the batch or the run: the batch is rolled back and written again one file per
+        transaction, and the file the database refuses is recorded in failed_files with the reason."""
         counts = BatchCounts()
-        with self.engine.begin() as conn:
-            self._write(conn, outcomes, counts)
+        state = self._state()
+        try:
+            with self.engine.begin() as conn:
+                self._write(conn, outcomes, counts)
+                self._mark_pending(conn, counts)
+            return counts
+        except Exception as exc:
+            if not _refused_value(exc):
+                raise
+            self._restore(state)
+        counts = BatchCounts()
+        for outcome in outcomes:
+            state = self._state()
+            one = BatchCounts()
+            try:
+                with self.engine.begin() as conn:
+                    self._write(conn, [outcome], one)
+                    self._mark_pending(conn, one)
+                counts.add(one)
+            except Exception as exc:
+                if not _refused_value(exc):
+                    raise
+                self._restore(state)
+                failed = Failed(outcome.task, Failure(
+                    outcome.task.ref.source_path, "load", f"the database refused it: {_one_line(exc)}",
+                    getattr(getattr(outcome, "record", None), "content_sha256", None) or getattr(outcome, "sha256", None)))
+                with self.engine.begin() as conn:
+                    self._write(conn, [failed], counts)
         return counts
+
+    def _state(self) -> tuple:
+        """What a rolled-back transaction must not leave behind in the caches."""
+        return (dict(self.source_ids), dict(self.agency_ids), set(self.aliases_written),
+                (self.dim_years.years, self.dim_years._read), self.pending_marked)
+
+    def _restore(self, state: tuple) -> None:
+        self.source_ids, self.agency_ids, self.aliases_written, (years, read), self.pending_marked = state
+        self.dim_years.years, self.dim_years._read = years, read
+        self.prelinker = None  # it holds ids of rows that were rolled back; link_duplicates settles every link
+
+    def _mark_pending(self, conn: Connection, counts: BatchCounts) -> None:
+        """The first write that changes documents records, in its own transaction, the steps that must follow."""
+        if not self.pending_marked and (counts.new or counts.changed or counts.moved or counts.reprocessed):
+            mark_pending(conn, self.run_id)
+            self.pending_marked = True
 
     def _write(self, conn: Connection, outcomes: list[Outcome], counts: BatchCounts) -> None:
         transformed = [o for o in outcomes if isinstance(o, Transformed)]
@@ -325,7 +411,7 @@ class Loader:
         if failures:
             conn.execute(failed_files.insert(), [
                 {"run_id": self.run_id, "file_path": o.task.ref.file_path, "source_path": o.failure.source_path,
-                 "stage": o.failure.stage, "reason": o.failure.reason, "content_sha256": o.failure.content_sha256,
+                 "stage": o.failure.stage, "reason": clean_text(o.failure.reason), "content_sha256": o.failure.content_sha256,
                  "failed_at": self.now}
                 for o in failures
             ])
@@ -415,7 +501,17 @@ def mark_removed(engine: Engine, folder: str, seen: set[int], run_id: int) -> in
                 update(documents).where(d.id.in_(part))
                 .values(status="removed", removed_at=datetime.now(UTC), run_id=run_id)
             )
+        if gone:  # links to a removed copy must move: recorded with the change, done after the load
+            mark_pending(conn, run_id)
     return len(gone)
+
+
+def documents_under(engine: Engine, folder: str) -> list[tuple[str, str]]:
+    """(file_path, source_path) of the active documents under folder (a folder the walk could not list)."""
+    d = documents.c
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(
+            select(d.file_path, d.source_path).where(d.status == "active", _under(d.file_path, folder)))]
 
 
 def forget_skipped(engine: Engine, folder: str, seen: set[int]) -> int:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from etl.load.loader import insert_for
+from etl.load.bulk import insert_for
 from etl.load.schema import etl_runs, indicators
 from etl.load.vocabulary import indicator_rows
 

@@ -185,6 +185,10 @@ documents = Table(
            comment="JSON: what the extractor gave for the fields corrections changed; null when none did"),
     Column("unresolved_agencies", Text,
            comment="agency mentions the transform could not place (市医保局 with no place named), separated by '; '"),
+    # input reliability (migration 0014)
+    Column("notes", Text,
+           comment="what the extract dropped or repaired in this document (a date out of range …), '; '-separated; "
+                   "else null"),
     run_fk(),
     CheckConstraint("status IN ('active', 'removed')", name="status"),
     CheckConstraint("duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"),
@@ -300,6 +304,17 @@ failed_files = Table(
     Column("content_sha256", String(64), comment="SHA-256 of the bytes, when they could be read"),
     Column("failed_at", UTCDateTime, nullable=False, index=True, comment="when (UTC)"),
     comment="Files that could not become documents in a run, and why. The run goes on without them.",
+)
+
+pending_steps = Table(
+    "pending_steps",
+    metadata,
+    Column("step", String(32), primary_key=True, comment="link_duplicates or dim_date: a step that runs after the load"),
+    Column("run_id", Integer, ForeignKey("etl_runs.id"), nullable=False, index=True,
+           comment="the run whose load made the step necessary"),
+    Column("since", UTCDateTime, nullable=False, index=True, comment="when it was recorded (UTC)"),
+    comment="Steps a run must finish after its load; a row left here was not finished (the run was stopped), "
+            "and the next run does it. Empty between runs.",
 )
 
 skipped_files = Table(

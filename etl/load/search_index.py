@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from etl.load import migrate
+from etl.load.faults import fault_point
 from etl.load.lock import writer_lock
 
 FTS_DESCRIPTION = (
@@ -90,6 +91,10 @@ _PG_SYNC = (
     "WHERE f.document_id IS NULL OR f.title IS DISTINCT FROM n.title OR f.body_text IS DISTINCT FROM n.body_text "
     "ON CONFLICT (document_id) DO UPDATE SET title = EXCLUDED.title, body_text = EXCLUDED.body_text"
 )
+POSTGRES_REPAIR = [
+    "DELETE FROM fts_documents f WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = f.document_id)",
+    _PG_SYNC.format(rows="documents"),
+]
 POSTGRES_ON = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "DROP VIEW IF EXISTS fts_documents",
@@ -149,23 +154,67 @@ def _comment_postgres(conn: Connection, on: bool) -> None:
                 sql.Identifier("fts_documents", column), sql.Literal(comment)))
 
 
+def _begin_sqlite(conn: Connection) -> None:
+    """Open the transaction on SQLite now: Python's sqlite3 runs DDL outside one unless it is open, which
+    left an index killed mid-build on (its table and triggers made) but empty, for good."""
+    if conn.dialect.name == "sqlite" and not conn.connection.driver_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def set_search_index(conn: Connection, on: bool) -> bool:
-    """Build (on) or drop (off) the index in this transaction; False when it already was so."""
+    """Build (on) or drop (off) the index in this transaction, all or nothing; False when it already was so.
+
+    An index found on but incomplete (see search_index_complete) is built again."""
+    _begin_sqlite(conn)
     state = search_index_state(conn)
     if state is SearchIndex.MISSING:
         raise RuntimeError("the database has no fts_documents: migrate it first (etl db upgrade)")
     if (state is SearchIndex.ON) == on:
+        if on and not search_index_complete(conn):
+            repair_search_index(conn)
+            return True
         return False
     postgres = conn.dialect.name == "postgresql"
     if on:
         statements = POSTGRES_ON if postgres else ["DROP VIEW IF EXISTS fts_documents", *SQLITE_ON]
     else:
         statements = POSTGRES_OFF if postgres else SQLITE_OFF
-    for statement in statements:
+    for number, statement in enumerate(statements):
+        if number == len(statements) // 2:
+            fault_point("search_index_build")
         conn.exec_driver_sql(statement)
     if postgres:
         _comment_postgres(conn, on)
     return True
+
+
+def search_index_complete(conn: Connection) -> bool:
+    """False when the index is on but lacks documents (an index built by an older version and stopped
+    mid-build): one count of the index's rows (FTS5: its docsize table) against one of documents."""
+    if search_index_state(conn) is not SearchIndex.ON:
+        return True
+    count = conn.exec_driver_sql("SELECT count(*) FROM fts_documents" if conn.dialect.name == "postgresql"
+                                 else "SELECT count(*) FROM fts_documents_docsize").scalar_one()
+    return count == conn.exec_driver_sql("SELECT count(*) FROM documents").scalar_one()
+
+
+def repair_search_index(conn: Connection) -> None:
+    """Index every document again, in conn's transaction."""
+    _begin_sqlite(conn)
+    if conn.dialect.name == "postgresql":
+        for statement in POSTGRES_REPAIR:
+            conn.exec_driver_sql(statement)
+    else:
+        conn.exec_driver_sql("INSERT INTO fts_documents (fts_documents) VALUES ('rebuild')")
+
+
+def repair_if_incomplete(engine: Engine) -> bool:
+    """For `etl run` (under the writer lock): rebuild an index that is on but incomplete; True if it was."""
+    with engine.begin() as conn:
+        if search_index_complete(conn):
+            return False
+        repair_search_index(conn)
+        return True
 
 
 def switch_search_index(engine: Engine, on: bool, wait_seconds: float = 0.0) -> bool:

@@ -17,7 +17,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from etl.constants import BEIJING
+from etl.load.lock import LockBusy, writer_lock
 from etl.load.search_index import SearchIndex, search_index_state
+from etl.load.search_index import search_index_complete as complete
 from etl.reporting.queries import Report, ReportError, Result, find_reports, run_report, sql_dir
 
 
@@ -70,9 +72,58 @@ def fts5_integrity(conn: Connection) -> Result | None:
     return Result(["problem"], problems)
 
 
+PENDING_STEPS_DONE = Report(
+    name="pending_steps_done",
+    path=Path("etl/reporting/checks.py"),
+    title="No run left its steps after the load undone",
+    description="Rows of pending_steps (linking copies, dim_date) left by a run that is not running any more: "
+                "it was stopped between its load and those steps. The next `etl run` does them, whether or "
+                "not files changed. Rows of a run that still holds the writer lock are not reported.",
+)
+
+SEARCH_INDEX_COMPLETE = Report(
+    name="search_index_complete",
+    path=Path("etl/reporting/checks.py"),
+    title="The search index, when on, holds every document",
+    description="Runs when the search index is on; a row when it indexes fewer or more documents than there "
+                "are (an index whose build was stopped). `etl run` or `etl search-index enable` rebuilds it.",
+)
+
+
+def pending_steps_done(conn: Connection, engine: Engine) -> Result | None:
+    """pending_steps rows of runs that are over; None on a database without the table (not migrated)."""
+    from sqlalchemy import inspect
+
+
+    if not inspect(conn).has_table("pending_steps"):
+        return None
+    rows = [tuple(r) for r in conn.execute(text(
+        "SELECT p.step, p.run_id, r.status FROM pending_steps p LEFT JOIN etl_runs r ON r.id = p.run_id "
+        "ORDER BY p.step"))]
+    if any(status == "running" for _, _, status in rows):
+        try:  # a run marked running whose lock is free was killed: its steps are undone
+            with writer_lock(engine):
+                pass
+        except (LockBusy, OSError):  # held (or not ours to take: a read-only file): the run goes on
+            rows = [r for r in rows if r[2] != "running"]
+    return Result(["step", "run_id", "run_status"], rows)
+
+
+def search_index_complete(conn: Connection) -> Result | None:
+
+    if search_index_state(conn) is not SearchIndex.ON:
+        return None
+    if complete(conn):
+        return Result(["problem"], [])
+    return Result(["problem"], [("the search index is on but does not hold every document",)])
+
+
+PYTHON_CHECKS = (FTS5_INTEGRITY, PENDING_STEPS_DONE, SEARCH_INDEX_COMPLETE)
+
+
 def require_checks(names: Iterable[str], folder: Path | None = None) -> None:
     """ReportError listing the checks when a name is none of them: a typo must not pass as a check passed."""
-    known = [c.name for c in find_checks(folder)] + ([FTS5_INTEGRITY.name] if folder is None else [])
+    known = [c.name for c in find_checks(folder)] + ([c.name for c in PYTHON_CHECKS] if folder is None else [])
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ReportError(f"no check {', '.join(map(repr, unknown))}; checks: {', '.join(known)}")
@@ -89,8 +140,15 @@ def run_checks(engine: Engine, folder: Path | None = None, only: list[str] | Non
                 continue
             params = {p.name: known[p.name] for p in check.params if p.name in known}
             outcomes.append(CheckOutcome(check, run_report(conn, check, params)))
-        if folder is None and (not only or FTS5_INTEGRITY.name in only):
-            result = fts5_integrity(conn)
-            if result is not None:
-                outcomes.append(CheckOutcome(FTS5_INTEGRITY, result))
+        if folder is None:
+            for check, result_of in ((FTS5_INTEGRITY, fts5_integrity),
+                                     (PENDING_STEPS_DONE, lambda c: pending_steps_done(c, engine)),
+                                     (SEARCH_INDEX_COMPLETE, search_index_complete)):
+                if only and check.name not in only:
+                    continue
+                if conn.in_transaction():
+                    conn.rollback()
+                result = result_of(conn)
+                if result is not None:
+                    outcomes.append(CheckOutcome(check, result))
     return outcomes

@@ -263,11 +263,16 @@ def waiting_note(resolved: Resolved) -> str:
     return "\n\n".join(parts)
 
 
-def dashboards_config(database: str, objects: set[str], labels: dict[str, str], row_url: str) -> dict[str, Any]:
-    """datasette-dashboards' plugin config: the one dashboard, its panels in the order of dashboard.toml."""
+def dashboards_config(database: str, objects: set[str], labels: dict[str, str], row_url: str,
+                      reports_available: set[str] | None = None) -> dict[str, Any]:
+    """datasette-dashboards' plugin config: the one dashboard, its panels in the order of dashboard.toml.
+
+    `reports_available` narrows the shipped reports (a deployment whose etl/sql lacks some, as ETL_SQL_DIR allows).
+    """
     board = dashboard()
     reports = _report_bodies()
-    resolved = resolve(objects, set(reports))
+    names = set(reports) if reports_available is None else set(reports) & reports_available
+    resolved = resolve(objects, names)
     charts = {panel.slug: chart_config(panel, source, database, labels, row_url, reports)
               for panel, source in resolved.drawn}
     shown = [panel for panel, _ in resolved.drawn]

@@ -87,6 +87,39 @@ def _known_code(tables: dict[str, list[Row]]) -> Iterable[tuple[Row, str]]:
             yield row, f"units for {row['code']!r}, which measures {measures[row['code']]}: only counts take units"
 
 
+def _restricted_taken(tables: dict[str, list[Row]]) -> Iterable[tuple[Row, str]]:
+    listed = {unit for row in tables["indicator_rules"] for unit in _items(row["units"], " ")}
+    for row in tables["restricted_units"]:
+        if row["unit"] not in listed:
+            yield row, f"no indicator takes {row['unit']!r} (list it in the units of indicator_rules.csv)"
+
+
+def _known_currency(table: str) -> Callable:
+    """A currency code that currencies.csv gives no word for would never be written: an error."""
+
+    def check(tables: dict[str, list[Row]]) -> Iterable[tuple[Row, str]]:
+        codes = {row["code"] for row in tables["currencies"]}
+        for row in tables[table]:
+            if row["currency"] not in codes:
+                yield row, f"currency {row['currency']!r} is in no row of currencies.csv"
+
+    return check
+
+
+def _known_outlet(tables: dict[str, list[Row]]) -> Iterable[tuple[Row, str]]:
+    names = {row["name"] for row in tables["outlets"]}
+    for row in tables["outlet_currencies"]:
+        if row["outlet"] not in names:
+            yield row, f"{row['outlet']!r} is no outlet of outlets.csv (its name as the outlet writes it)"
+
+
+def _known_suffix(tables: dict[str, list[Row]]) -> Iterable[tuple[Row, str]]:
+    canonical = {row["canonical"] for row in tables["local_agency_suffixes"]}
+    for row in tables["local_anaphora"]:
+        if row["canonical_suffix"] not in canonical:
+            yield row, f"{row['canonical_suffix']!r} is no canonical suffix of local_agency_suffixes.csv"
+
+
 def _weak_is_a_cue(tables: dict[str, list[Row]]) -> Iterable[tuple[Row, str]]:
     cues = _cues(tables)
     for row in tables["weak_cues"]:
@@ -122,6 +155,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         Column("units", required=False, sep=" ", pattern=MEASURE_WORD),
     ), key=("code",), checks=(_known_code,),
         doc="per indicator: specific cues beat generic ones; the measure words a count indicator takes"),
+    Table("restricted_units", (Column("unit", pattern=MEASURE_WORD), Column("why")), key=("unit",),
+          checks=(_restricted_taken,),
+          doc="measure words only the indicators listing them take (any other code refuses them)"),
     Table("weak_cues", (Column("cue"),), key=("cue",), checks=(_weak_is_a_cue,),
           doc="cues that name the wrong-doing, not an act against it: never rank as specific"),
     Table("currencies", (
@@ -150,6 +186,16 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("local_agency_suffixes", (
         Column("surface"), Column("canonical"), Column("level", required=False, choices=LEVELS),
     ), key=("surface",), doc="a local body's suffix as written -> its full form (医保局 -> 医疗保障局)"),
+    Table("foreign_countries", (Column("name"),), key=("name",),
+          doc="countries and foreign institutions whose bodies are not China's"),
+    Table("local_anaphora", (Column("surface"), Column("canonical_suffix")), key=("surface",),
+          checks=(_known_suffix,), doc="当地医保部门 and the like: the body of that kind named last"),
+    Table("money_leads", (Column("word"), Column("currency", pattern=r"[A-Z]{3}")), key=("word",),
+          checks=(_known_currency("money_leads"),),
+          doc="words after which a number with 万/亿 is money though 元 is missing, and its currency"),
+    Table("outlet_currencies", (Column("outlet"), Column("currency", pattern=r"[A-Z]{3}")), key=("outlet",),
+          checks=(_known_currency("outlet_currencies"), _known_outlet),
+          doc="Hong Kong and Macau outlets, on whose pages a bare 元 is their own currency"),
     Table("divisions", (
         Column("code", pattern=r"\d{6}"), Column("name"),
         Column("level", choices=_choices("province", "prefecture", "county")),

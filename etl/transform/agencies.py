@@ -43,6 +43,7 @@ _EVENT_AFTER = re.compile(
 _GOVERNMENT_AS_MODIFIER = re.compile(r"投资|采购|债|性|机关|部门|购买|补贴|定价|指导价|信息公开|网站|门户")
 _LEVEL_CHARS = set("省市县区乡镇级")
 _SENTENCE_END_CHARS = "。！？!?；;\n"
+MAX_SENTENCE_CHARS = 1000  # as etl.transform.metrics: no sentence is read back further than this
 _SENTENCE_END = re.compile(f"[{_SENTENCE_END_CHARS}]")
 _CLAUSE_END = re.compile(r"[，,：:。！？!?；;\n]")
 # Characters after which a two-character place name (和县) more likely reads as word + bare prefix.
@@ -130,6 +131,7 @@ class _Matcher:
             for row in _read_csv("local_agency_suffixes.csv")
         }
         self.suffix_re = re.compile(longest_first_pattern(self.suffix))
+        self.foreign_re = _foreign_regex()
 
     # ---- places -------------------------------------------------------------------------------------------
     def place_before(
@@ -203,6 +205,8 @@ class _Matcher:
                 continue
             if alias in _NOT_BEFORE and e < len(text) and text[e] in _NOT_BEFORE[alias]:
                 continue
+            if self.foreign_re.search(text, max(0, s - _FOREIGN_REACH), s) and _foreign_before(text, s, self.foreign_re):
+                continue  # 韩国企划财政部, 美国财政部: a foreign body, never China's
             hits.append(_Hit(_Body(self.national[alias], "national", None), alias, s, e))
             taken.append((s, e))
         ti = 0
@@ -224,6 +228,8 @@ class _Matcher:
             hit = self._local(text, s, e, floor, canonical, level_override, home, last_local, last_explicit)
             if hit is None:
                 continue
+            if canonical == "公安局" and (branch := self._branch(text, hit)) is not None:
+                hit, e = branch, branch.end
             hits.append(hit)
             floor = e
             last_local = hit
@@ -231,6 +237,20 @@ class _Matcher:
                 last_explicit = hit
         hits.sort(key=lambda h: h.start)
         return hits
+
+    def _branch(self, text: str, hit: _Hit) -> _Hit | None:
+        """上海市公安局长宁分局, 成都市公安局金牛区分局: a city police bureau's district branch, its own body."""
+        m = _BRANCH_RE.match(text, hit.end)
+        city = hit.body.region
+        if m is None or city is None:
+            return None
+        written = m.group(1)
+        for form in (written, written + "区", written + "县", written + "市"):
+            inside = [r for r in self.g.lookup(form) if r.kind == "county" and self.g.is_within(r, city)]
+            if inside:
+                name = hit.body.name + written + "分局"
+                return _Hit(_Body(name, "county", inside[0]), text[hit.start:m.end()], hit.start, m.end(), hit.explicit)
+        return None
 
     def _local(
         self,
@@ -350,6 +370,7 @@ class _Matcher:
 
 # 香港/澳门/台湾 bodies do not follow the mainland {place}{suffix} naming (香港特别行政区政府, not 人民政府).
 _NOT_MAINLAND = {"71", "81", "82"}
+_BRANCH_RE = re.compile(r"([\u4e00-\u9fff]{2,5}?)分局")
 _ENUM_GAP = re.compile(r"(?:[（(][^（()）]{0,20}[）)])?[）)]?(?:、|和|及|与|以及|[（(])")
 
 
@@ -386,6 +407,33 @@ def _resolve_bare(g: Gazetteer, bare: str, anchor: Region | None) -> Region | No
         if bare in ("州", "自治州") and r.kind == "prefecture" and r.name.endswith("州"):
             return r
     return None
+
+
+# How far before a national name a country may stand and still make it that country's body (韩国企划财政部).
+_FOREIGN_REACH = 8
+_FOREIGN_GAP = re.compile(r"[\u4e00-\u9fff]*")
+
+
+@cache
+def _foreign_regex() -> re.Pattern[str]:
+    """Countries and foreign institutions (etl/rules/foreign_countries.csv) whose bodies are not China's."""
+    return re.compile(longest_first_pattern(row["name"] for row in _read_csv("foreign_countries.csv")))
+
+
+def _foreign_before(text: str, start: int, foreign: re.Pattern[str]) -> bool:
+    """Whether a country name stands right before text[start] with only Chinese characters between."""
+    for m in foreign.finditer(text, max(0, start - _FOREIGN_REACH), start):
+        if _FOREIGN_GAP.fullmatch(text, m.end(), start):
+            return True
+    return False
+
+
+# 当地医保部门, 当地公安机关: the body of that kind named last before (an anaphor, not a new body)
+@cache
+def _local_anaphora() -> tuple[dict[str, str], re.Pattern[str]]:
+    """当地医保部门 → 医疗保障局 … (etl/rules/local_anaphora.csv), and a regex for any of the forms."""
+    table = {row["surface"]: row["canonical_suffix"] for row in _read_csv("local_anaphora.csv")}
+    return table, re.compile(longest_first_pattern(table))
 
 
 @cache
@@ -525,7 +573,10 @@ def attribution(char_start: int | None, mentions: list[AgencyMention], body_text
     if char_start is not None and body_text:
         # the last sentence end before the figure, found backwards (C-speed rfind, not a scan from 0:
         # that made attribution quadratic in figures x text)
-        sent_start = max(body_text.rfind(end, 0, char_start) for end in _SENTENCE_END_CHARS) + 1
+        # within MAX_SENTENCE_CHARS: a text without sentence ends made each figure's rfind scan it all
+        floor = max(0, char_start - MAX_SENTENCE_CHARS)
+        found = max(body_text.rfind(end, floor, char_start) for end in _SENTENCE_END_CHARS)
+        sent_start = found + 1 if found >= 0 else floor
         spans = sorted(
             (s, mt.name) for mt in mentions for s, e in mt.spans if sent_start <= s and e <= char_start
         )
@@ -535,6 +586,16 @@ def attribution(char_start: int | None, mentions: list[AgencyMention], body_text
                 in_clause = [name for s, name in spans if s >= cs]
                 if in_clause:
                     return in_clause[0], "sentence"
+        head = body_text[sent_start:char_start]
+        anaphora, anaphora_re = _local_anaphora()
+        if (anaphor := anaphora_re.search(head)) is not None:
+            suffix = anaphora[anaphor.group()]
+            earlier = [(s, mt.name) for mt in mentions if mt.level != "national" and mt.name.endswith(suffix)
+                       for s, _ in mt.spans if s < sent_start]
+            if earlier:
+                return max(earlier)[1], "sentence"
+        if _matcher().foreign_re.search(head):
+            return None, "none"  # a foreign body's figure (韩国…883.4万亿韩元) is no Chinese body's
     return _main_agency(mentions)
 
 

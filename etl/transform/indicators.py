@@ -30,6 +30,8 @@ SPECIFIC_CODES = frozenset(row["code"] for row in rows("indicator_rules") if row
 COMPATIBLE_UNITS: dict[str, frozenset[str]] = {
     row["code"]: frozenset(items(row["units"], " ")) for row in rows("indicator_rules") if row["units"]
 }
+# Measure words that belong to one kind of figure only: a code must list them to take them (restricted_units.csv).
+RESTRICTED_UNITS = frozenset(row["unit"] for row in rows("restricted_units"))
 
 _GAP = "[^，,；;。！？!?\n]{0,12}?"
 # Cues that name the wrong-doing rather than an act against it: "追回被骗取的医保基金12万元" is a recovery.
@@ -105,15 +107,30 @@ def _fits(code: str, measures: str, unit: str) -> bool:
     if money:
         return False
     allowed = COMPATIBLE_UNITS.get(code)
-    return allowed is None or unit in allowed
+    if allowed is None:
+        return unit not in RESTRICTED_UNITS
+    return unit in allowed
+
+
+def _cues_in(text: str, vocab: Vocabulary) -> tuple[tuple[int, int, int], ...]:
+    """(group, start, end) of every cue in text. Remembered for the last texts of a regex: the figures of
+    one long clause (a list of thousands, a pathological file) share it, and the scan is the costly part."""
+    return _cached_cues(text, vocab.cue_regex)
+
+
+@lru_cache(maxsize=64)
+def _cached_cues(text: str, cue_regex: re.Pattern[str]) -> tuple[tuple[int, int, int], ...]:
+    found = []
+    for match in cue_regex.finditer(text):
+        group = match.lastindex or 1
+        found.append((group, *match.span(group)))
+    return tuple(found)
 
 
 def _best_cue(text: str, figure_start: int, figure_end: int, unit: str, vocab: Vocabulary) -> str | None:
     """The code of the best cue in text: specific before generic, then nearest to the figure."""
     best: tuple[int, int, int, str] | None = None
-    for match in vocab.cue_regex.finditer(text):
-        group = match.lastindex or 1
-        start, end = match.span(group)
+    for group, start, end in _cues_in(text, vocab):
         side = 1 if start >= figure_end else 0  # the verb usually comes first: a cue before wins
         distance = max(figure_start - end, start - figure_end, 0)
         weak = vocab.weak_group[group - 1]
@@ -139,6 +156,8 @@ def classify(
     list_break = clause.find("、", figure_end, near_end)
     if list_break != -1:
         near_end = list_break
+    # and it starts at the list item's own start: 142家被暂停协议、61家被解除协议
+    near_start = max(near_start, clause.rfind("、", near_start, figure_start) + 1)
     near = clause[near_start:near_end]
     code = _best_cue(near, figure_start - near_start, figure_end - near_start, unit, vocab)
     if code is None and (near_start > 0 or near_end < len(clause)):

@@ -15,6 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from etl.records import MetricRecord
 from etl.rules import rows
@@ -34,7 +35,7 @@ __all__ = ["extract_metrics", "document_on_topic"]
 
 # Not after 第 (ordinal), 数/几 (vague), letters and digits (codes, tickers, versions), URL or path parts,
 # nor inside a longer Chinese numeral (the regex engine would otherwise retry at 第一百[八十九条]).
-_NOT_AFTER = r"(?<![第数几A-Za-z0-9０-９.．/_#@=&?%\-－零〇一二两三四五六七八九十百千万亿])"
+_NOT_AFTER = r"(?<![第数几A-Za-z0-9０-９.．/_#@=&?%\-－零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟])"
 FIGURE_REGEX = re.compile(
     _NOT_AFTER
     + rf"(?:(?P<low>{NUMBER_PATTERN})(?P<low_more>余|多)?(?P<low_mult>{MULTIPLIER_PATTERN})?"
@@ -48,6 +49,25 @@ LOST_UNIT_REGEX = re.compile(
     r"(?P<noun>" + "|".join(NOUN_MEASURE_WORDS) + rf")(?P<num>{ARABIC_PATTERN})"
     r"(?=[\u4e00-\u9fff])(?![年月日号时分秒岁倍万亿千百余多条件个名家人起项次处例宗])"
 )
+# 罚款1800万, 台幣47億: money whose 元 the writer left out, after a money word or a currency written before it.
+# The regex starts at the digits (fast to scan); the word before is checked in Python (_money_leads).
+BARE_MONEY_REGEX = re.compile(
+    rf"(?P<num>{ARABIC_PATTERN})(?P<mult>{MULTIPLIER_PATTERN})(?P<more>余|多)?(?=[，,。；;、）)（(\s！？!?]|$)"
+)
+
+
+@cache
+def _money_leads() -> tuple[tuple[str, str], ...]:
+    """Words after which a number with 万/亿 is money though 元 is missing, with its currency
+    (etl/rules/money_leads.csv: a currency written in front, or a money word such as 罚款, 追回)."""
+    return tuple((row["word"], row["currency"]) for row in rows("money_leads"))
+
+# words that may stand between the money word and the number (罚款共计1800万, 追回超过2亿)
+_MONEY_FILLER_REGEX = re.compile(r"(?:共计|合计|总计|累计|共|高达|达到|达|为|约|大约|超过|超|逾|近)+$")
+_BARE_NOT_AFTER = frozenset("第数几.．/_#@=&?%-－")
+# 超百万元, 逾千万元: a round multiplier with no digit, a figure only after a word that bounds it
+_ROUND_MULTIPLIERS = frozenset({"十万", "百万", "千万", "亿", "十亿", "百亿", "千亿"})
+_ROUND_LEADS = ("超过", "超", "逾", "近", "上", "过")
 # Article headings at the start of a line: the mark of a law or regulation, whose numbers are norms.
 ARTICLE_HEADING_REGEX = re.compile(r"(?m)^[ \t\u3000#]*第[一二三四五六七八九十百零〇]+条")
 SENTENCE_END_REGEX = re.compile(r"[。！？!?\n]")
@@ -125,18 +145,27 @@ def _candidate(text: str, match: re.Match[str]) -> _Candidate | None:
     unit_text = group("unit")
     unit = normalize_unit(unit_text)
     chinese = is_chinese_numeral(number_text)
+    start = match.start()
+    round_qualifier = None
     value = parse_number(number_text, group("mult"))
     if value is None:
-        return None
+        if not (is_money(unit) and number_text in _ROUND_MULTIPLIERS
+                and text.endswith(_ROUND_LEADS, 0, match.start("num"))):
+            return None
+        value = parse_number("一" + number_text)
+        if value is None:
+            return None
+        if text.endswith(("上", "过"), 0, match.start("num")) and not text.endswith("超过", 0, match.start("num")):
+            start -= 1  # 上亿元, 过亿元: more than a hundred million
+            round_qualifier = "more_than"
     end = match.end()
     if chinese and not is_money(unit) and unit != "%":
         # 两个关键阶段, 三大方向, 一起 (together): a count in Chinese numerals before its noun is prose
         if value <= 1 or (end < len(text) and text[end] not in _CLAUSE_FOLLOWERS):
             return None
-    qualifier = "more_than" if group("more") or group("more2") else "exact"
+    qualifier = "more_than" if group("more") or group("more2") else round_qualifier or "exact"
     value_max = None
     low_text = group("low")
-    start = match.start()
     number_start = match.start("num")
     if low_text is not None:
         low_unit = group("low_unit")
@@ -205,6 +234,54 @@ def _lost_unit_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Cand
     return found
 
 
+def _bare_money_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Candidate]:
+    """Money written without 元 (罚款1800万, 台币47亿) after a money word or a currency; see BARE_MONEY_REGEX."""
+    found = []
+    for match in BARE_MONEY_REGEX.finditer(text):
+        start = match.start("num")
+        if (start and (text[start - 1] in _BARE_NOT_AFTER or text[start - 1].isascii() and text[start - 1].isalnum())
+                or any(s <= start < e for s, e in taken)):
+            continue
+        head = _MONEY_FILLER_REGEX.sub("", text[max(0, start - 10):start])
+        unit = next((currency for word, currency in _money_leads() if head.endswith(word)), None)
+        if unit is None:
+            continue
+        value = parse_number(match.group("num"), match.group("mult"))
+        if value is None or value == 0:
+            continue
+        qualifier = "more_than" if match.group("more") else "exact"
+        prefix, prefix_start = _qualifier_before(text, start)
+        if prefix is not None and qualifier == "exact":
+            qualifier = prefix
+        begin = prefix_start if prefix is not None else start
+        if unit != "CNY" or head.endswith("人民币"):  # the currency written in front is part of the figure
+            word = next(word for word, currency in _money_leads() if head.endswith(word))
+            begin = start - len(text[max(0, start - 10):start]) + len(head) - len(word)
+            prefix, prefix_start = _qualifier_before(text, begin)
+            if prefix is None and text.endswith("约合", 0, begin):
+                prefix, prefix_start = "approx", begin - 2
+            if prefix is not None:
+                begin = prefix_start
+                qualifier = prefix if qualifier == "exact" else qualifier
+        found.append(_Candidate(begin, match.end(), value, None, unit, qualifier, start))
+    return found
+
+
+# what may stand between a money figure and the same sum in another currency: 1.4亿元人民币（下同，约1.7亿港元）
+_CONVERSION_GAP_REGEX = re.compile(r"[（(，,]?(?:人民币|下同|[，,（(）)]|\s)*(?:约合|折合|相当于|约)?")
+
+
+def _is_conversion(text: str, previous: _Candidate, candidate: _Candidate, previous_record: MetricRecord) -> bool:
+    """Whether candidate restates the money figure before it in another currency."""
+    return (
+        previous_record.indicator is not None
+        and previous_record.char_end == previous.end
+        and is_money(previous.unit) and is_money(candidate.unit) and previous.unit != candidate.unit
+        and candidate.start - previous.end <= 14
+        and _CONVERSION_GAP_REGEX.fullmatch(text, previous.end, candidate.start) is not None
+    )
+
+
 def _carried_indicator(text: str, previous: _Candidate, candidate: _Candidate, previous_record: MetricRecord) -> str | None:
     """检查医疗机构14家，医保经办机构7家: a verbless noun-and-figure clause continues the one before it."""
     between = text[previous.end:candidate.number_start]
@@ -219,6 +296,28 @@ def _carried_indicator(text: str, previous: _Candidate, candidate: _Candidate, p
     ):
         return None
     return previous_record.indicator
+
+
+# The longest stretch read as one sentence or clause. A text with no sentence end for megabytes (a scraped
+# list, a pathological file) would otherwise hand the whole text to every figure's context regexes: a scan
+# per figure, quadratic in the text. Longer stretches are cut at this grid; no real sentence comes near it.
+MAX_SENTENCE_CHARS = 1000
+
+
+def _bounded_ends(ends: list[int], length: int, limit: int = MAX_SENTENCE_CHARS) -> list[int]:
+    """The boundary positions with extra ones so that no stretch between two is longer than limit."""
+    if not ends and length <= limit:
+        return ends
+    bounded: list[int] = []
+    previous = -1
+    for end in [*ends, length]:
+        while end - previous - 1 > limit:
+            previous += limit + 1
+            bounded.append(previous)
+        if end < length:
+            bounded.append(end)
+        previous = end
+    return bounded
 
 
 def _bounds(ends: list[int], position: int, length: int) -> tuple[int, int]:
@@ -259,8 +358,11 @@ def _figures_in(
         candidate = _candidate(text, match)
         if candidate is not None:
             candidates.append(candidate)
+    extra = _bare_money_candidates(text, [(c.start, c.end) for c in candidates])
     if "线索" in text:
-        candidates.extend(_lost_unit_candidates(text, [(c.start, c.end) for c in candidates]))
+        extra.extend(_lost_unit_candidates(text, [(c.start, c.end) for c in candidates]))
+    if extra:
+        candidates.extend(extra)
         candidates.sort(key=lambda c: c.start)
     if not candidates or regulation:
         return []
@@ -271,8 +373,8 @@ def _figures_in(
     normative = is_normative(text)
 
     length = len(text)
-    sentence_ends = [m.start() for m in SENTENCE_END_REGEX.finditer(text)]
-    clause_ends = [m.start() for m in CLAUSE_END_REGEX.finditer(text)]
+    sentence_ends = _bounded_ends([m.start() for m in SENTENCE_END_REGEX.finditer(text)], length)
+    clause_ends = _bounded_ends([m.start() for m in CLAUSE_END_REGEX.finditer(text)], length)
     # only a document about one subject has a frame: a briefing's thirty items do not share one
     frame = document_frame(title, text, candidates[0].start, published_on) if in_body and document_topic else None
     periods = PeriodReader(text, published_on, sentence_ends, frame)
@@ -302,6 +404,8 @@ def _figures_in(
                 clause, candidate.number_start - clause_start, candidate.end - clause_start, candidate.unit,
                 near_start - clause_start, near_end - clause_start,
             )
+            if found and index > 0 and _is_conversion(text, candidates[index - 1], candidate, found[-1].record):
+                indicator = found[-1].record.indicator  # 1.4亿元人民币（约1.7亿港元）: the same act in another currency
             if indicator is None and found and index > 0:
                 indicator = _carried_indicator(text, candidates[index - 1], candidate, found[-1].record)
         period = periods.period_at(sentence_start, sentence_end, candidate.number_start)
@@ -328,16 +432,59 @@ def _figures_in(
     return found
 
 
-def _merge(rows: list[_Found], found: _Found) -> None:
+def _list_items_apart(text: str, first: int | None, second: int | None) -> bool:
+    """Whether two body positions are items of one sentence's list (被告人李某…罚金十万元；被告人张某…罚金十万元):
+    the same value there is two facts, not one said twice."""
+    if first is None or second is None or not text:
+        return False
+    low, high = sorted((first, second))
+    between = text[low:high]
+    return ("；" in between or ";" in between) and SENTENCE_END_REGEX.search(between) is None
+
+
+_CASE_MEASURES = frozenset({"件", "起", "宗"})
+
+
+def _bare_money(record: MetricRecord) -> bool:
+    """A sum written without 元 (追缴医保基金超47亿): read as renminbi, but its currency is unwritten."""
+    return record.unit == "CNY" and "元" not in record.raw_text and "人民币" not in record.raw_text
+
+
+def _same_measure(row: MetricRecord, new: MetricRecord) -> bool:
+    """Units that name one fact two ways: 2682件 and 2682起 of one indicator; a headline's bare 超47亿 and
+    the body's 台币47亿 (the bare one then takes the written currency)."""
+    if row.unit in _CASE_MEASURES and new.unit in _CASE_MEASURES:
+        return row.indicator is not None and row.indicator == new.indicator
+    if is_money(row.unit) and is_money(new.unit) and (_bare_money(row) or _bare_money(new)):
+        if _bare_money(row):
+            row.unit = new.unit
+        return True
+    return False
+
+
+def _merge_key(record: MetricRecord) -> tuple:
+    """The bucket of rows a figure may repeat: same value, and a unit _same_measure may take as its own."""
+    unit = record.unit
+    kind = "case" if unit in _CASE_MEASURES else "money" if is_money(unit) else unit
+    return record.value, record.value_max, kind
+
+
+def _merge(rows: list[_Found], found: _Found, text: str = "", index: dict[tuple, list[_Found]] | None = None) -> None:
     """Add found to rows unless it repeats a fact already there (same value and unit, compatible indicator).
 
-    A repeat keeps the better evidence (see _Found) and the period its own words state."""
+    A repeat keeps the better evidence (see _Found) and the period its own words state. index (rows by
+    value and unit) keeps this a lookup: a scan of every row made 100,000 distinct figures quadratic."""
     new = found.record
-    for kept in rows:
+    same = rows if index is None else index.setdefault(_merge_key(new), [])
+    for kept in same:
         row = kept.record
-        if row.value != new.value or row.value_max != new.value_max or row.unit != new.unit:
+        if row.value != new.value or row.value_max != new.value_max:
+            continue
+        if row.unit != new.unit and not _same_measure(row, new):
             continue
         if row.indicator and new.indicator and row.indicator != new.indicator:
+            continue
+        if _list_items_apart(text, row.char_start, new.char_start):
             continue
         if row.indicator is None and new.indicator is not None:
             row.indicator = new.indicator
@@ -356,6 +503,8 @@ def _merge(rows: list[_Found], found: _Found) -> None:
         row.cumulative = cumulative
         return
     rows.append(found)
+    if index is not None:
+        same.append(found)
 
 
 def is_regulation(body_text: str) -> bool:
@@ -375,12 +524,13 @@ def extract_metrics(body_text: str, *, title: str | None = None, published_on: d
         return []
     document_topic = document_on_topic(title, body_text)
     rows: list[_Found] = []
+    index: dict[tuple, list[_Found]] = {}
     for found in _figures_in(body_text, document_topic=document_topic, published_on=published_on,
                              regulation=regulation, title=title):
-        _merge(rows, found)
+        _merge(rows, found, body_text, index)
     if title:
         for found in _figures_in(title, document_topic=document_topic, published_on=published_on,
                                  regulation=False, in_body=False):
             found.record.char_start = found.record.char_end = None
-            _merge(rows, found)
+            _merge(rows, found, body_text, index)
     return [found.record for found in rows]

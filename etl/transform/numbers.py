@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 # when exactly three digits follow it
 ARABIC_PATTERN = r"[0-9０-９]+(?:[, \u2009][0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?"
 # A run of Chinese numeral characters (multipliers inside the run are part of the numeral: 三万五千)
-CHINESE_PATTERN = r"[零〇一二两三四五六七八九十百千万亿]+"
+# (with the financial capitals of court judgments and receipts: 肆拾万元, 壹拾万元, 贰仟元)
+CHINESE_PATTERN = r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+"
 NUMBER_PATTERN = rf"(?:{ARABIC_PATTERN}|{CHINESE_PATTERN})"
 # Multipliers written after Arabic digits (3.5万, 1.2亿, 5千万); longest first so 万亿 beats 万
 MULTIPLIER_PATTERN = r"(?:万亿|千万|百万|亿|万|千|百)"
@@ -31,8 +32,9 @@ MULTIPLIERS: dict[str, Decimal] = {
 CHINESE_DIGITS: dict[str, int] = {
     "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
     "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
 }
-_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
@@ -46,7 +48,7 @@ def parse_chinese(text: str) -> int | None:
 
     None when the run holds no digit at all (千万家, 百万警 are words, not quantities).
     """
-    if not any(ch in CHINESE_DIGITS or ch == "十" for ch in text):
+    if not any(ch in CHINESE_DIGITS or ch in "十拾" for ch in text):
         return None
     if not any(ch in _SMALL_UNITS or ch in "万亿" for ch in text):
         # digit-by-digit form, as in years: 二〇二一

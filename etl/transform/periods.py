@@ -19,7 +19,6 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -430,6 +429,8 @@ class PeriodReader:
         self.sentence_ends = sentence_ends
         self.frame = frame
         self._scopes: dict[int, tuple[str, list[_Scope]]] = {}
+        # sentence start -> _earlier_in_paragraph's answer, for any period (False) and a running total (True)
+        self._earlier: dict[bool, dict[int, Period | None]] = {False: {}, True: {}}
 
     def _sentence(self, start: int, end: int) -> tuple[str, list[_Scope]]:
         cached = self._scopes.get(start)
@@ -440,17 +441,33 @@ class PeriodReader:
             self._scopes[start] = cached
         return cached
 
-    def _earlier_in_paragraph(self, sentence_start: int) -> Iterator[Period]:
-        """Periods that open the sentences before sentence_start in its paragraph (2021年，…), nearest first:
-        a time stated in the middle of a sentence is that sentence's business."""
+    def _earlier_in_paragraph(self, sentence_start: int, since: bool) -> Period | None:
+        """The nearest period that opens a sentence before sentence_start in its paragraph (2021年，…) and
+        may stand for a figure's (since: only a dated running total): a time stated in the middle of a
+        sentence is that sentence's business.
+
+        Remembered for every sentence start the walk passes, so each is walked over once per text: walking
+        back from every figure made a paragraph of thousands of short sentences quadratic."""
+        known = self._earlier[since]
+        passed: list[int] = []
+        found: Period | None = None
         position = sentence_start
         while position > 0 and self.text[position - 1] != "\n":
+            if position in known:
+                found = known[position]
+                break
+            passed.append(position)
             index = bisect_right(self.sentence_ends, position - 2)
             start = self.sentence_ends[index - 1] + 1 if index > 0 else 0
             _, scopes = self._sentence(start, position - 1)
-            if len(scopes) > 1 and scopes[1].opening and _carries(scopes[1].period):
-                yield scopes[1].period  # type: ignore[misc]
+            if len(scopes) > 1 and scopes[1].opening and _carries(scopes[1].period) \
+                    and (not since or _is_dated_since(scopes[1].period)):
+                found = scopes[1].period
+                break
             position = start
+        for position in passed:
+            known[position] = found
+        return found
 
     def period_at(self, sentence_start: int, sentence_end: int, offset: int) -> Period:
         """Period of the figure at offset (in the text) of the sentence sentence_start:sentence_end."""
@@ -460,15 +477,14 @@ class PeriodReader:
         period = scope.period
         if period is not None and (period.kind != "as_of" or period.start is not None):
             return period
-        earlier = self._earlier_in_paragraph(sentence_start)
         if period is not None:  # as of a date: since when, if the paragraph or the document says
-            since = next((p for p in earlier if _is_dated_since(p)), None)
+            since = self._earlier_in_paragraph(sentence_start, since=True)
             if since is None and _is_dated_since(self.frame):
                 since = self.frame
             if since is not None and period.end is not None and since.start <= period.end:  # type: ignore[operator]
                 return replace(_running(since.start, period.end), own=True)
             return period
-        inherited = next(earlier, None) or self.frame
+        inherited = self._earlier_in_paragraph(sentence_start, since=False) or self.frame
         if inherited is None:
             return Period(None, None, scope.cumulative)
         return replace(_with_cumulative(inherited, scope.cumulative), own=False)

@@ -86,6 +86,9 @@ class Gazetteer:
                     forms.append(r.name[:-2])
                 elif r.name.endswith("市"):
                     forms.append(r.name[:-1])
+            elif r.name.endswith(("自治县", "自治旗")):  # 民和回族土族自治县 -> 民和, 民和县
+                stem = _ETHNIC_RE.sub("", r.name[:-3])
+                forms += [stem, stem + r.name[-1]]
             elif r.name[-1] in "市区县" and "自治" not in r.name:
                 forms.append(r.name[:-1])
             for f in forms:

@@ -15,8 +15,9 @@ import pytest
 
 import etl.pipeline
 import etl.transform.document
-from etl.api import run
+from etl.api import inspect_file, run
 from etl.corrections.files import to_yaml
+from etl.corrections.targets import metric_occurrence
 from etl.load.db import make_engine
 from etl.reporting.checks import run_checks
 from tests.helpers import query
@@ -54,10 +55,18 @@ def write(folder: Path, specs: list[dict], name: str = "fixes.yaml") -> Path:
     return folder
 
 
+def occurrence(path: Path, raw_text: str) -> int:
+    """Which occurrence of raw_text the extractor reads as the figure, as `etl correct` writes it."""
+    record = inspect_file(str(path))
+    figure = next(m for m in record.metrics if m.raw_text == raw_text)
+    return metric_occurrence(record.extracted.body_text, raw_text, figure.char_start)
+
+
 def every_kind(corpus: Path) -> list[dict]:
     return [
         {"kind": "suppress_metric", "document": S001, "raw_text": "157家", "note": "path only: holds across edits"},
-        {"kind": "set_metric", "document": S002, "raw_text": "605万起", "occurrence": 2, "indicator": "cases_investigated",
+        {"kind": "set_metric", "document": S002, "raw_text": "605万起",
+         "occurrence": occurrence(corpus / S002, "605万起"), "indicator": "cases_investigated",
          "agency": "国家医疗保障局", "value": 6050001, "qualifier": "approx", "period_start": "2021-01-01",
          "period_end": "2021-12-31"},
         {"kind": "set_document", "document": S003, "sha256": sha(corpus / S003), "date": "2022-03-01",

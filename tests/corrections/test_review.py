@@ -177,7 +177,7 @@ def test_the_queue_and_the_orphans_check_are_datasette_canned_queries():
     from etl.reporting.datasette import build_metadata
 
     database = build_metadata("etl")["databases"]["etl"]
-    assert database["queries"]["review_queue"]["title"].endswith("Review queue")  # with its Chinese label first
+    assert database["queries"]["review_queue"]["title"].endswith("Review queue")
     assert "check_corrections_orphaned" in database["queries"]
     assert {"corrections", "correction_documents"} <= set(database["tables"])
     assert database["tables"]["metrics"]["columns"]["agency_basis"].startswith("how agency_id was chosen")

@@ -86,8 +86,9 @@ def test_dashboard_and_curated_pages_in_chromium(sqlite_url, seeds_copy, tmp_pat
         assert page.evaluate("document.querySelector('#chart-documents p').textContent.trim()") == "8"
         assert page.evaluate("document.querySelectorAll('#chart-failed_files tbody tr').length") == 1
         text = page.evaluate("document.body.innerText")
-        for label in ("医保基金监管看板", "追回医保基金（年度）", "各省份的数字", "最新文件"):
+        for label in ("医保基金监管看板", "追回医保基金（年度）", "各省份的数字", "最新文件", "待复核"):
             assert label in text, label
+        assert "尚未显示" not in text  # a database at head: no panel waits for a view or report
         axis_titles = page.evaluate("[...document.querySelectorAll('svg text')].map(t => t.textContent)")
         assert "年份 · year" in axis_titles and "北京市" in axis_titles
         page.screenshot(DOCS / "dashboard.png")

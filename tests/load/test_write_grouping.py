@@ -16,6 +16,7 @@ from sqlalchemy import create_engine
 from etl.load import migrate
 from etl.load.duplicates import link_duplicates
 from etl.load.loader import Loader
+from etl.load.pending import done as steps_done
 from etl.load.runs import start_run, sync_vocabulary
 from etl.records import FileRef, Task, Transformed
 from etl.version import extractor_version
@@ -49,6 +50,7 @@ def _write(url: str, groups: list[list]) -> dict:
         for group in groups:
             loader.write(group)
         link_duplicates(engine)
+        steps_done(engine)  # as the run does once the steps after the load are over
     finally:
         engine.dispose()
     return snapshot(url)

@@ -153,3 +153,13 @@ def wait_until_running(db_url: str, proc: subprocess.Popen, timeout: float = 60)
             pass
         time.sleep(0.05)
     pytest.fail("the run never started")
+
+
+def wait_for_fault_point(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
+    """Until the run stands at its fault point (it wrote PATH.reached, etl.load.faults): a condition, not
+    a delay."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert proc.poll() is None, f"the run ended before its fault point: {proc.communicate()}"
+        assert time.monotonic() < deadline, "the run never reached its fault point"
+        time.sleep(0.02)

@@ -3,6 +3,7 @@ duplicate row), and a reader during a load is not blocked on SQLite (WAL)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import threading
@@ -21,7 +22,7 @@ from tests.reliability.rel_support import (
     run_etl,
     run_statuses,
     sample_files,
-    wait_until_running,
+    wait_for_fault_point,
 )
 
 
@@ -34,23 +35,29 @@ def _corpus(tmp_path: Path, count: int) -> Path:
     return root
 
 
-@pytest.mark.slow
 def test_two_runs_at_once_one_waits_or_exits_4(tmp_path: Path, db_url: str) -> None:
-    """While run A loads: B (no --wait) exits 4 with one clear line; C (--wait) waits and completes."""
-    corpus = _corpus(tmp_path, 200)
+    """While another writer holds the lock (the test itself, so nothing depends on timing): B (no --wait)
+    exits 4 with one clear line and leaves no etl_runs row; C (--wait) finds the lock taken, waits, and
+    completes once it is released."""
+    corpus = _corpus(tmp_path, 20)
     args = ["run", str(corpus), "--db", db_url, "-q", "--workers", "1"]
-    first = subprocess.Popen([*etl_command(), *args, "--reprocess"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    gate = tmp_path / "released"
+    engine = make_engine(db_url)
     try:
-        wait_until_running(db_url, first)
-        busy = run_etl(*args, timeout=120)
-        waiting = subprocess.Popen([*etl_command(), *args, "--wait", "600"], stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
-        out_a, err_a = first.communicate(timeout=600)
+        with writer_lock(engine):
+            busy = run_etl(*args, timeout=120)
+            waiting = subprocess.Popen([*etl_command(), *args, "--wait", "600"], stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True,
+                                       env={**os.environ, "ETL_TEST_FAULT": f"lock_busy:wait={gate}"})
+            try:
+                wait_for_fault_point(Path(f"{gate}.reached"), waiting)  # C met the lock taken and is waiting for it
+            except BaseException:
+                waiting.kill()
+                raise
+        gate.touch()
         out_c, err_c = waiting.communicate(timeout=600)
     finally:
-        first.kill()
-    assert first.returncode in (0, 3), err_a
+        engine.dispose()
     assert busy.returncode == 4, f"expected exit 4 (locked), got {busy.returncode}: {busy.stderr}"
     lines = busy.stderr.strip().splitlines()
     assert len(lines) == 1 and "another etl run" in lines[0] and "--wait" in lines[0], busy.stderr
@@ -58,7 +65,34 @@ def test_two_runs_at_once_one_waits_or_exits_4(tmp_path: Path, db_url: str) -> N
     assert "another etl run" not in err_c
     assert duplicate_rows(db_url) == {"documents": 0, "document_agencies": 0}
     statuses = run_statuses(db_url)
-    assert len(statuses) == 2 and "running" not in statuses, statuses  # the refused run left no row
+    assert len(statuses) == 1 and "running" not in statuses, statuses  # the refused run left no row
+
+
+def test_sqlite_lock_is_the_real_file_whatever_the_path(tmp_path: Path) -> None:
+    """The lock is on the database file itself, by its real path: another path to it (a symlink to the
+    file, a symlinked folder, a relative path) finds it taken, and deleting a lock file next to it (as an
+    older version had) frees nothing. The second writer exits 4."""
+    data = tmp_path / "data"
+    real = data / "etl.db"
+    assert run_etl("run", str(SEEDS), "--db", str(real), "-q", "--workers", "1").returncode == 0
+    (tmp_path / "link.db").symlink_to(real)
+    (tmp_path / "alias").symlink_to(data, target_is_directory=True)
+    paths = [tmp_path / "link.db", tmp_path / "alias" / "etl.db", Path("alias") / "etl.db"]
+    for held_through in (real, tmp_path / "link.db"):
+        engine = make_engine(f"sqlite:///{held_through}")
+        try:
+            with writer_lock(engine):
+                for lock_file in [*data.glob("*.lock"), *tmp_path.glob("*.lock")]:
+                    lock_file.unlink()
+                for path in [real, *paths]:
+                    done = run_etl("run", str(SEEDS), "--db", str(path), "-q", "--workers", "1", cwd=tmp_path)
+                    lines = done.stderr.strip().splitlines()
+                    assert done.returncode == 4, f"{path} (lock held through {held_through}): {done.stderr}"
+                    assert len(lines) == 1 and "another etl run" in lines[0], done.stderr
+        finally:
+            engine.dispose()
+    assert run_etl("run", str(SEEDS), "--db", str(tmp_path / "link.db"), "-q").returncode == 0  # released
+    assert run_statuses(f"sqlite:///{real}") == ["succeeded", "succeeded"]
 
 
 @pytest.mark.slow

@@ -22,13 +22,18 @@ def test_checks_pass_on_the_loaded_corpus(loaded):
     assert failing == {}
     result = CliRunner().invoke(cli, ["check", "--db", url])
     assert result.exit_code == 0, result.output
-    assert f"{len(find_checks())} of {len(find_checks())} checks passed" in result.output
+    ran = len(run_checks(engine))  # the SQL checks and those in Python that apply to this database
+    assert ran > len(find_checks())
+    assert f"{ran} of {ran} checks passed" in result.output
 
 
 def test_check_fails_on_a_document_dated_in_the_future(db_url, seeds_copy, tmp_path, etl_bin):
     broken = tmp_path / "broken"
     shutil.copytree(BROKEN, broken)
     engine = load_corpus(db_url, seeds_copy, broken)
+    # the extract drops a date after tomorrow (issue 18), so the check is shown on a hand-edited row
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE documents SET published_on = '2099-03-01' WHERE source_path = 'future_notice.md'"))
     engine.dispose()
     result = run_cli(etl_bin, "check", "--db", db_url)
     assert result.returncode == 1, result.stdout + result.stderr

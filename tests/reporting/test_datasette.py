@@ -56,8 +56,8 @@ def test_metadata_command_reads_the_database(sqlite_url, seeds_copy, etl_bin, tm
     meta = json.loads(out.read_text(encoding="utf-8"))
     assert list(meta["databases"]) == ["etl"]
     charts = meta["plugins"]["datasette-dashboards"]["yibao"]["charts"]
-    # at head every view and report is there: every panel is drawn, none waits
-    assert "funds_recovered" in charts and "review_queue" in charts and "waiting" not in charts
+    # a database at head has every view and report a panel reads: nothing waits, nothing falls back
+    assert {"funds_recovered", "review_queue"} <= set(charts) and "waiting" not in charts
 
 
 @pytest.mark.slow

@@ -10,12 +10,12 @@ an as-of total (截至2022年底), a city's half-year and fines with a year miss
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import column, table, text
+from sqlalchemy import MetaData, Table, text
 
 from etl.load import migrate
 from etl.load.db import make_engine
@@ -160,12 +160,12 @@ def test_migration_0011_types_stored_periods_and_goes_back(db_url: str) -> None:
     before = ScriptDirectory.from_config(migrate.alembic_config()).get_revision("0011").down_revision
     engine = make_engine(db_url)
     migrate.upgrade(engine, str(before))
-    run_id = 1
-    with engine.begin() as conn:  # the columns etl_runs has at that revision (start_run writes today's)
-        conn.execute(text("INSERT INTO etl_runs (id, started_at, status, paths, extractor_version, files_seen, "
-                          "files_new, files_changed, files_reprocessed, files_moved, files_unchanged, files_failed, "
-                          "files_skipped, files_removed, documents, agencies, metrics, metrics_written) VALUES "
-                          "(1, CURRENT_TIMESTAMP, 'running', '/x', 'test', 0,0,0,0,0,0,0,0,0,0,0,0,0)"))
+    with engine.begin() as conn:  # a run row with the columns the schema before 0011 has (start_run writes head's)
+        runs = Table("etl_runs", MetaData(), autoload_with=conn)
+        row = {c.name: 0 for c in runs.columns if c.name.startswith("files_") or c.name in (
+            "documents", "agencies", "metrics", "metrics_written")}
+        row |= {"started_at": datetime.now(UTC), "status": "running", "paths": "/x", "extractor_version": "test"}
+        run_id = conn.execute(runs.insert().values(row).returning(runs.c.id)).scalar_one()
     periods = [(date(2021, 1, 1), date(2021, 12, 31)), (date(2021, 1, 1), date(2021, 6, 30)),
                (None, date(2021, 10, 31)), (date(2018, 1, 1), date(2021, 10, 31)),
                (date(2021, 1, 1), date(2021, 8, 31)), (None, None)]
@@ -174,11 +174,11 @@ def test_migration_0011_types_stored_periods_and_goes_back(db_url: str) -> None:
             "INSERT INTO documents (id, file_path, source_path, content_sha256, size_bytes, format, encoding, "
             "body_text, on_topic, extractor_version, status, first_run_id, run_id) VALUES "
             "(1, '/a', 'a', 'x', 1, 'text', 'utf-8', 'x', true, 'x', 'active', :run, :run)"), {"run": run_id})
-        rows = [  # the columns metrics has before 0011: period_kind (and what later revisions add) left out
+        old_metrics = Table("metrics", MetaData(), autoload_with=conn)  # as the schema before 0011 has it
+        conn.execute(old_metrics.insert(), [  # the columns 0009 has: period_kind is left out
             {"document_id": 1, "value": n + 1, "unit": "起", "qualifier": "exact", "raw_text": "x", "sentence": "x",
              "period_start": start, "period_end": end, "cumulative": False, "on_topic": n != 0, "run_id": run_id}
-            for n, (start, end) in enumerate(periods)]
-        conn.execute(table("metrics", *(column(name) for name in rows[0])).insert(), rows)
+            for n, (start, end) in enumerate(periods)])
     migrate.upgrade(engine, "head")
     with engine.connect() as conn:
         kinds = [r[0] for r in conn.execute(text("SELECT period_kind FROM metrics ORDER BY value"))]

@@ -28,6 +28,11 @@ SEEDED: dict[str, tuple[int, str, str | None, str]] = {
     "local_agency_suffixes": (3, "level", "city", "level: 'city' is not one of"),
     "divisions": (9, "code", "11000", "code: '11000' is not of the form"),
     "period_words": (4, "meaning", "yaer", "meaning: 'yaer' is not one of"),
+    "restricted_units": (2, "unit", "倍数", "no indicator takes '倍数'"),
+    "foreign_countries": (3, "name", " 美国", "name: spaces around"),
+    "local_anaphora": (3, "canonical_suffix", "医保局局", "is no canonical suffix"),
+    "money_leads": (4, "currency", "HKDX", "currency: 'HKDX' is not of the form"),
+    "outlet_currencies": (3, "outlet", "某某不存在报", "is no outlet of outlets.csv"),
 }
 
 
