@@ -13,7 +13,6 @@ from typing import Any
 from etl.extract.dates import ParsedWhen, find_chinese_date, find_when, parse_when
 from etl.extract.formats import DISCLOSURE_LABELS, DOC_NUMBER
 from etl.extract.outlets import known_outlet, outlet_from_name
-from etl.extract.page_header import dateline
 from etl.records import SourceRef
 from etl.rules import government_suffixes
 
@@ -142,6 +141,8 @@ _TRAILING_OUTLET = re.compile(r"[（(](?P<name>[\u4e00-\u9fffA-Za-z]{2,12})[)）
 
 def read_bylines(body: str, found: Fields) -> None:
     """Original outlet, dateline place and reporters from the first and last paragraphs of a news text."""
+    from etl.extract.page_header import dateline  # start-up: on first use, laws/ never needs its patterns
+
     paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
     if not paragraphs:
         return
