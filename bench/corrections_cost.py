@@ -71,13 +71,14 @@ def corrections_folder(db: Path, count: int, into: Path) -> Path:
 PARTS = r"""
 import os, sys, time
 from pathlib import Path
-from etl.extract.files import FileRef, read_file, walk
+from etl.records import FileRef
+from etl.extract.files import read_file, walk
 from etl.load import migrate
 from etl.load.db import make_engine
 from etl.load.loader import Loader
 from etl.load.runs import start_run, sync_vocabulary
 from etl.transform import transform_document
-from etl.work import Task, Transformed
+from etl.records import Task, Transformed
 db = sys.argv[2]
 engine = make_engine("sqlite:///" + db)
 t = time.process_time(); migrate.upgrade_to_head(engine); migrate_s = time.process_time() - t

@@ -20,8 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from etl.executor import _load_transform
-from etl.extract.files import FileRef
-from etl.work import Task, process_batch
+from etl.records import FileRef, Task
+from etl.work import process_batch
 
 BATCH = 16  # files per batch, as etl run sends them
 

@@ -19,8 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from etl.extract.files import FileRef, walk  # noqa: E402
+from etl.extract.files import walk  # noqa: E402
 from etl.pipeline import count_documents  # noqa: E402
+from etl.records import FileRef  # noqa: E402
 
 
 def _median_ms(action, repeat: int) -> tuple[float, int]:

@@ -97,7 +97,8 @@ def build_laws(out: Path) -> Path:
 
 def corpus_size(root: Path) -> tuple[int, int]:
     """(document files, bytes) as `etl run` counts them: files the walk yields, hidden ones excluded."""
-    from etl.extract.files import FileRef, walk
+    from etl.extract.files import walk
+    from etl.records import FileRef
 
     files = size = 0
     for item in walk([str(root)]):
@@ -150,8 +151,8 @@ class Transformed1x:
 
 def transform_floor(root: Path) -> Transformed1x:
     """transform_document over every file of root in this one process, timed per file."""
-    from etl.extract.files import FileRef, read_file, walk
-    from etl.records import StageError
+    from etl.extract.files import read_file, walk
+    from etl.records import FileRef, StageError
     from etl.transform import transform_document
 
     items = []
@@ -205,7 +206,7 @@ LINK_COLUMNS = ("document_id", "agency_id", "role", "mention_count", "aliases", 
 
 
 def _dim_columns() -> tuple[str, ...]:
-    from etl.reporting.dimdate import DIM_DATE_COLUMNS
+    from etl.load.dimdate import DIM_DATE_COLUMNS
 
     return tuple(DIM_DATE_COLUMNS)
 
@@ -311,7 +312,7 @@ class DimDays:
         self.sqlite, self.span = sqlite, None
 
     def rows(self, days: list) -> list[tuple]:
-        from etl.reporting.dimdate import (
+        from etl.load.dimdate import (
             DIM_DATE_COLUMNS,
             EARLIEST,
             LATEST,
@@ -420,7 +421,7 @@ def loader_floor(url: str, base: Transformed1x, scale: int) -> tuple[float, int]
     from etl.load.loader import Loader
     from etl.load.runs import start_run, sync_vocabulary
     from etl.load.schema import dim_date, document_agencies, documents, metrics
-    from etl.work import Task, Transformed
+    from etl.records import Task, Transformed
 
     engine = make_engine(url)
     try:

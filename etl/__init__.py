@@ -15,7 +15,7 @@ __all__ = ["__version__", "inspect_file", "run"]
 def __getattr__(name: str):
     """Import the API on first use: `etl --help` and a no-change `etl run` must not pay for every import."""
     if name in ("inspect_file", "run"):
-        from etl import api
+        from etl import api  # start-up: `etl --help` and a no-change `etl run` must not pay for every import
 
         return getattr(api, name)
     raise AttributeError(f"module 'etl' has no attribute {name!r}")

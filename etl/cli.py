@@ -1,4 +1,4 @@
-"""The `etl` command: a thin click shell over etl.api."""
+"""The `etl` command: a thin click shell over etl.api (options parsed here, everything else done there)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,20 @@ import sys
 import click
 
 from etl import __version__
-from etl.config import ENV_VAR, MAX_WORKERS, masked, masked_text, resolve_url
-
-DB_HELP = (f"Database URL (SQLite or PostgreSQL) or the path of a SQLite file. Default: ${ENV_VAR}, "
-           "else sqlite:///etl.db.")
-
-# One table for every command (README "Exit status"): click's own usage errors are 2 as well.
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
-
-
-def db_option(func):
-    return click.option("--db", "db_url", metavar="URL", default=None, help=DB_HELP)(func)
+from etl.cli_corrections import print_correction_summary
+from etl.cli_corrections import register as register_corrections
+from etl.cli_options import (
+    EXIT_ERROR,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    api,
+    db_option,
+    failures,
+)
+from etl.cli_reporting import register as register_reporting
+from etl.config import MAX_WORKERS, masked_text
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -81,12 +84,8 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
       3  the run completed but some files failed (see failed_files and the summary)
       4  another etl run is writing to the same database (see --wait)
     """
-    from etl.api import RunOptions
-    from etl.corrections import CorrectionError
-    from etl.load.lock import LockBusy
-    from etl.pipeline import PathNotFound, run
-
-    options = RunOptions(
+    etl_api = api()
+    options = etl_api.RunOptions(
         include=tuple(include), exclude=tuple(exclude), reprocess=reprocess,
         workers=workers or min(os.cpu_count() or 1, MAX_WORKERS), executor=executor,
         max_file_bytes=int(max_file_mb * 1024 * 1024), follow_symlinks=follow_symlinks,
@@ -95,23 +94,23 @@ def run_command(paths, db_url, include, exclude, reprocess, workers, executor, m
     given, paths = bool(paths), list(paths) or ["seeds"]
     progress, close = _progress(quiet, paths, options)
     try:
-        summary = run(paths, db_url, options, progress)
-    except CorrectionError as exc:
+        summary = etl_api.run(paths, db_url, options, progress)
+    except etl_api.CorrectionError as exc:
         close()
         click.echo(f"etl run: {exc} (nothing was written)", err=True)
         sys.exit(EXIT_USAGE)
-    except LockBusy as exc:
+    except etl_api.LockBusy as exc:
         close()
         _run_failed(as_json, EXIT_LOCKED, f"etl run: {exc}; try again later or pass --wait SECONDS")
     except Exception as exc:
         close()
-        usage = usage_error(exc)
-        if isinstance(exc, PathNotFound) and not given:
+        usage = etl_api.usage_error(exc)
+        if isinstance(exc, etl_api.PathNotFound) and not given:
             usage = f"no seeds/ folder in {os.getcwd()}: give the files or folders to load (etl run PATH ...)"
         if usage:
             _run_failed(as_json, EXIT_USAGE, f"etl run: {usage}")
         # one line, so a nightly job's log or alert shows the whole story
-        _run_failed(as_json, EXIT_ERROR, f"etl run failed: {_one_line(exc)} (database {_shown_url(db_url)}; "
+        _run_failed(as_json, EXIT_ERROR, f"etl run failed: {_one_line(exc)} (database {etl_api.shown_url(db_url)}; "
                                          "what earlier batches loaded stays)")
     close()
     if as_json:
@@ -130,30 +129,6 @@ def _run_failed(as_json: bool, code: int, line: str) -> None:
     sys.exit(code)
 
 
-def _shown_url(db_url: str | None) -> str:
-    try:
-        return masked(resolve_url(db_url))
-    except Exception:  # an unparsable URL is never echoed
-        return "<unparsable database URL>"
-
-
-def usage_error(exc: BaseException) -> str | None:
-    """The one-line message when exc is the user's mistake (exit 2), else None: a report, check, revision,
-    path or SQLite file that does not exist, a parameter that does not fit, a database we do not support."""
-    from etl.config import BadDatabaseURL
-    from etl.load.db import DatabaseNotFound, UnsupportedDatabase
-    from etl.pipeline import PathNotFound
-    from etl.reporting.queries import ReportError
-    from etl.reporting.roles import RoleError
-
-    if isinstance(exc, DatabaseNotFound | UnsupportedDatabase | PathNotFound | ReportError | RoleError
-                  | BadDatabaseURL):
-        return str(exc)
-    if type(exc).__module__.startswith("alembic"):  # CommandError: a revision Alembic cannot find …
-        return masked_text(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
-    return None
-
-
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return masked_text(f"{type(exc).__name__}: {text[0] if text else ''}")
@@ -168,9 +143,7 @@ def _progress(quiet: bool, paths: list[str], options):
     if sys.stderr.isatty():
         from tqdm import tqdm
 
-        from etl.pipeline import count_documents
-
-        total = count_documents(paths, options.include, options.exclude)
+        total = api().progress_total(paths, options)
         # a terminal that reports no size (some pseudo-terminals) gets 80 x 24, not an invisible bar
         size = shutil.get_terminal_size((80, 24))
         bar = tqdm(total=total or None, unit=" files", desc="loading", file=sys.stderr, leave=False,
@@ -182,9 +155,7 @@ def _progress(quiet: bool, paths: list[str], options):
             bar.update(count)
 
         return update, bar.close
-    from etl.pipeline import print_progress_to
-
-    return print_progress_to(sys.stderr), lambda: None
+    return api().progress_lines(sys.stderr), lambda: None
 
 
 def _print_summary(s) -> None:
@@ -199,8 +170,6 @@ def _print_summary(s) -> None:
     if len(s.failures) > 20:
         click.echo(f"failed    … and {len(s.failures) - 20} more: see the failed_files table, run_id {s.run_id}")
     if s.corrections_version or s.corrections_applied or s.corrections_orphaned or s.corrections_pending:
-        from etl.cli_corrections import print_correction_summary
-
         print_correction_summary(s)
 
 
@@ -212,17 +181,14 @@ def inspect_command(file, max_file_mb) -> None:
     """Show what the transform makes of one FILE, as JSON, without touching a database.
 
     The limits of `etl run` apply: the file's size, and the time one file may take to transform."""
-    from etl.api import inspect_file, to_jsonable
-    from etl.extract.files import stored_path
-    from etl.records import StageError
-
+    etl_api = api()
     try:
-        record = inspect_file(file, int(max_file_mb * 1024 * 1024))
-    except StageError as exc:
-        click.echo(json.dumps({"file": stored_path(file), "failed": {"stage": exc.stage, "reason": exc.reason}},
+        record = etl_api.inspect_file(file, int(max_file_mb * 1024 * 1024))
+    except etl_api.StageError as exc:
+        click.echo(json.dumps({"file": etl_api.stored_path(file), "failed": {"stage": exc.stage, "reason": exc.reason}},
                               ensure_ascii=False, indent=2))
         sys.exit(EXIT_PARTIAL)
-    click.echo(json.dumps(to_jsonable(record), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(etl_api.to_jsonable(record), ensure_ascii=False, indent=2))
 
 
 @cli.command("show")
@@ -230,14 +196,10 @@ def inspect_command(file, max_file_mb) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per section.")
 def show_command(db_url, limit) -> None:
     """Show what the database holds: documents, metrics by indicator, agencies by level, failures."""
-    from etl.cli_reporting import _ready as ready
-    from etl.load.db import make_engine
-    from etl.reporting.render import pad, plain
-    from etl.show import overview
-
-    engine = make_engine(db_url, must_exist=True)
-    ready(engine)
-    sections = overview(engine, limit)
+    etl_api = api()
+    pad, plain = etl_api.pad, etl_api.plain
+    with failures("etl show"):
+        sections = etl_api.show(db_url, limit)
     click.echo("documents (id, date, source, metrics, title):")
     for id_, day, source, count, title in sections["documents"]:
         click.echo(f"  {id_:>5}  {plain(day) or '':10}  {pad(source or '-', 16)}  {count:>3}  {title or ''}")
@@ -254,32 +216,27 @@ def show_command(db_url, limit) -> None:
 
 def _figure(value) -> str:
     """A figure as the reports print it (whole numbers without decimals, the same on both databases)."""
-    from etl.reporting.render import plain
-
-    value = plain(value)
+    value = api().plain(value)
     return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}" if isinstance(value, float) else ""
 
 
 def _migrate(db_url: str | None, direction: str, revision: str, confirmed: bool = False) -> None:
-    """Run a migration under the writer lock, so it never changes the schema under a running load.
+    """Run a migration (etl.api.migrate: under the writer lock, so it never changes the schema under a load).
 
     A downgrade drops tables or columns with their rows: on a terminal it asks first, elsewhere it needs
     --yes. Revision names are checked before the database is opened (a typo creates nothing)."""
-    from etl.load import migrate
-    from etl.load.db import make_engine
-    from etl.load.lock import LockBusy, writer_lock
-
-    _check_revision(revision)
-    engine = make_engine(db_url, must_exist=direction == "downgrade")
-    if direction == "downgrade" and not confirmed:
-        _confirm_downgrade(engine, revision)
+    etl_api = api()
     try:
-        with writer_lock(engine):
-            getattr(migrate, direction)(engine, revision)
-    except LockBusy as exc:
-        click.echo(f"etl db {direction}: {exc}; try again when it has finished", err=True)
-        sys.exit(EXIT_LOCKED)
-    click.echo(f"{masked(engine.url)} at revision {migrate.current_revision(engine) or 'base'}")
+        etl_api.check_revision(revision)
+    except etl_api.UnknownRevision as exc:
+        raise click.UsageError(str(exc)) from None
+    if direction == "downgrade":
+        etl_api.schema_revisions(db_url)  # the database must exist before anyone is asked
+        if not confirmed:
+            _confirm_downgrade(etl_api.shown_url(db_url), revision)
+    with failures(f"etl db {direction}", "try again when it has finished"):
+        revision_now = etl_api.migrate(revision, db_url, downgrade=direction == "downgrade")
+    click.echo(f"{etl_api.shown_url(db_url)} at revision {revision_now}")
 
 
 @cli.group("db")
@@ -308,30 +265,9 @@ def db_downgrade(revision, db_url, confirmed) -> None:
     _migrate(db_url, "downgrade", revision, confirmed)
 
 
-def _check_revision(revision: str) -> None:
-    """A revision that names none of the migrations is a usage error naming those that exist."""
-    import re
-
-    from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
-
-    from etl.load import migrate
-
-    if re.fullmatch(r"[+-]\d+|heads?|base", revision) or "@" in revision:
-        return  # relative and symbolic revisions are resolved against the database by Alembic
-    script = ScriptDirectory.from_config(migrate.alembic_config())
-    try:
-        script.get_revision(revision)
-    except CommandError:
-        known = sorted(r.revision for r in script.walk_revisions())
-        raise click.UsageError(f"no revision {revision!r}; revisions: base, {', '.join(known)}, head") from None
-
-
-def _confirm_downgrade(engine, revision: str) -> None:
-    from etl.config import masked
-
-    what = f"drop every table of {masked(engine.url)} and the rows in them" if revision == "base" else \
-        f"drop the tables and columns of {masked(engine.url)} newer than {revision}, with their rows"
+def _confirm_downgrade(shown_url: str, revision: str) -> None:
+    what = f"drop every table of {shown_url} and the rows in them" if revision == "base" else \
+        f"drop the tables and columns of {shown_url} newer than {revision}, with their rows"
     if not sys.stdin.isatty():
         raise click.UsageError(f"etl db downgrade {revision} would {what}; pass --yes to do it")
     if not click.confirm(f"This will {what}. Go on?", default=False, err=True):
@@ -343,24 +279,14 @@ def _confirm_downgrade(engine, revision: str) -> None:
 @db_option
 def db_current(db_url) -> None:
     """Print the database's current revision and the newest one."""
-    from etl.load import migrate
-    from etl.load.db import make_engine
-
-    engine = make_engine(db_url, must_exist=True)
-    current, head = migrate.current_revision(engine), migrate.head_revision()
+    etl_api = api()
+    current, head = etl_api.schema_revisions(db_url)
     state = "up to date" if current == head else "needs `etl db upgrade`"
-    click.echo(f"{masked(engine.url)}: current {current or 'base'}, head {head} ({state})")
+    click.echo(f"{etl_api.shown_url(db_url)}: current {current or 'base'}, head {head} ({state})")
 
 
-def _register_extensions() -> None:
-    from etl.cli_corrections import register as register_corrections
-    from etl.cli_reporting import register
-
-    register(cli, db_group)
-    register_corrections(cli)
-
-
-_register_extensions()
+register_reporting(cli, db_group)
+register_corrections(cli)
 
 
 def _command_name(args: list[str]) -> str:
@@ -389,14 +315,14 @@ def main() -> None:
     try:
         cli(prog_name="etl")  # click itself handles usage errors, --help and sys.exit
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        usage = usage_error(exc)
+        usage = api().usage_error(exc)
         click.echo(f"{_command_name(sys.argv[1:])}: {usage or _one_line(exc)}", err=True)
         if os.environ.get("ETL_TRACEBACK"):
             raise
         sys.exit(EXIT_USAGE if usage else EXIT_ERROR)
     finally:
         # The process exits next. Interpreter shutdown runs full garbage collections over every object a run
-        # made (SQLAlchemy, NumPy, the transform's tables): ~70 ms after a load of laws/. Frozen objects are
+        # made (SQLAlchemy, NumPy, the transform's tables), noticeable after a load (bench/README.md). Frozen objects are
         # not traversed; they are still released by reference counting and the OS. Databases and files are
         # closed by then (the commands dispose of their engines), so nothing waits on a finalizer.
         import gc

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+from etl.cli_options import DB_HELP, EXIT_USAGE, api, corrections_option, failures, format_option
 
 
 def print_correction_summary(s) -> None:
@@ -26,10 +26,7 @@ def print_correction_summary(s) -> None:
 
 
 def _options(func):
-    from etl.cli import DB_HELP
-
-    func = click.option("--corrections", "corrections_dir", metavar="DIR", default=None,
-                        help="The corrections folder. Default: $ETL_CORRECTIONS_DIR, else ./corrections.")(func)
+    func = corrections_option("The corrections folder. Default: $ETL_CORRECTIONS_DIR, else ./corrections.")(func)
     func = click.option("--file", "file", metavar="NAME", default=None,
                         help="The file of the folder to add to (default corrections.yaml).")(func)
     func = click.option("--note", default=None, help="Why (kept with the correction).")(func)
@@ -42,12 +39,10 @@ def _options(func):
 
 
 def _write(specs: list[dict[str, Any]], corrections_dir, file, db_url) -> None:
-    from etl.api import correct
-    from etl.corrections import CorrectionError
-
+    etl_api = api()
     try:
-        path, added = correct(specs, corrections_dir, file, db_url=db_url)
-    except CorrectionError as exc:
+        path, added = etl_api.correct(specs, corrections_dir, file, db_url=db_url)
+    except etl_api.CorrectionError as exc:
         click.echo(f"etl correct: {exc} (nothing was written)", err=True)
         sys.exit(EXIT_USAGE)
     if not added:
@@ -77,12 +72,10 @@ def _unpinned(specs: list[dict[str, Any]], any_version: bool) -> list[dict[str, 
 def _do(kind: str, document, note, any_version, corrections_dir, file, db_url, **values) -> None:
     spec = _spec(kind, document, note, **values)
     if any_version and db_url is not None:
-        from etl.corrections import CorrectionError
-        from etl.corrections.lookup import pin_documents
-
+        etl_api = api()
         try:
-            spec = _unpinned(pin_documents([spec], db_url), True)[0]
-        except CorrectionError as exc:
+            spec = _unpinned(etl_api.pin([spec], db_url), True)[0]
+        except etl_api.CorrectionError as exc:
             click.echo(f"etl correct: {exc} (nothing was written)", err=True)
             sys.exit(EXIT_USAGE)
         db_url = None
@@ -120,7 +113,7 @@ def suppress_metric_command(document, raw_text, occurrence, **common) -> None:
 
 @correct_group.command("set-metric")
 @_figure_args
-@click.option("--indicator", help="Indicator code (etl/data/indicators.csv), or null.")
+@click.option("--indicator", help="Indicator code (etl/rules/indicators.csv), or null.")
 @click.option("--agency", help="Canonical agency name, or null.")
 @click.option("--value", help="Value in base units (yuan for CNY).")
 @click.option("--value-max", help="Upper bound of a range, or null.")
@@ -219,17 +212,14 @@ def _common(common: dict[str, Any]) -> dict[str, Any]:
 
 
 @correct_group.command("list")
-@click.option("--corrections", "corrections_dir", metavar="DIR", default=None,
-              help="The corrections folder. Default: $ETL_CORRECTIONS_DIR, else ./corrections.")
+@corrections_option("The corrections folder. Default: $ETL_CORRECTIONS_DIR, else ./corrections.")
 @click.option("--db", "db_url", metavar="URL", default=None, help="Also show each one's status in this database.")
 def list_command(corrections_dir, db_url) -> None:
     """Check the corrections folder and list its corrections (with --db: as the last run found them)."""
-    from etl.api import list_corrections
-    from etl.corrections import CorrectionError
-
+    etl_api = api()
     try:
-        rows = list_corrections(corrections_dir, db_url)
-    except CorrectionError as exc:
+        rows = etl_api.list_corrections(corrections_dir, db_url)
+    except etl_api.CorrectionError as exc:
         click.echo(f"etl correct list: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     for c, status, detail in rows:
@@ -244,14 +234,12 @@ def list_command(corrections_dir, db_url) -> None:
               help="Only these issues (repeatable): conflicting_figure, missing_agency, missing_indicator, "
                    "unresolved_agency, agency_by_fallback, missing_date, missing_source.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many items.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
-              help="Output format of the list.")
+@format_option(help="Output format of the list.")
 @click.option("--export", "export_path", type=click.Path(dir_okay=False), default=None, metavar="FILE.csv",
               help="Write the queue to a CSV file with empty columns for the fixes.")
 @click.option("--import", "import_path", type=click.Path(dir_okay=False, exists=True), default=None,
               metavar="FILE.csv", help="Turn an edited export into corrections in the corrections folder.")
-@click.option("--corrections", "corrections_dir", metavar="DIR", default=None,
-              help="Where --import writes. Default: $ETL_CORRECTIONS_DIR, else ./corrections.")
+@corrections_option("Where --import writes. Default: $ETL_CORRECTIONS_DIR, else ./corrections.")
 def review_command(db_url, issues, limit, fmt, export_path, import_path, corrections_dir) -> None:
     """List what most needs a person: conflicting figures, figures without an indicator or agency or whose
     agency is a fallback, agency mentions with no place, documents without a date or source.
@@ -262,43 +250,25 @@ def review_command(db_url, issues, limit, fmt, export_path, import_path, correct
       etl review --import review.csv        # -> corrections/review.yaml (checked; exit 2 on a mistake)
       etl run …                             # applies them; the rows leave the queue
     """
-    from etl.corrections import CorrectionError
-
+    etl_api = api()
     if import_path:
-        from etl.api import review_import
-
         try:
-            path, added = review_import(import_path, corrections_dir)
-        except CorrectionError as exc:
+            path, added = etl_api.review_import(import_path, corrections_dir)
+        except etl_api.CorrectionError as exc:
             click.echo(f"etl review --import: {exc} (nothing was written)", err=True)
             sys.exit(EXIT_USAGE)
         click.echo(f"{len(added)} corrections added to {path}" if added else f"nothing new for {path}")
         return
-    from etl.cli_reporting import _engine, _ready
-
-    _ready(_engine(db_url))
-    invalid = [i for i in issues if i not in _issue_names()]
-    if invalid:
-        click.echo(f"etl review: unknown issue {invalid[0]!r}; one of {', '.join(_issue_names())}", err=True)
-        sys.exit(EXIT_USAGE)
+    with failures("etl review"):
+        if export_path:
+            count = etl_api.review_export(export_path, db_url, list(issues) or None, limit)
+        else:
+            items = etl_api.review(db_url, list(issues) or None, limit)
     if export_path:
-        from etl.api import review_export
-
-        count = review_export(export_path, db_url, list(issues) or None, limit)
         click.echo(f"wrote {count} items to {export_path}")
         return
-    from etl.api import review
-    from etl.reporting.render import render
-
-    items = review(db_url, list(issues) or None, limit)
     columns = ["priority", "issue", "document", "raw_text", "occurrence", "agency", "indicator", "detail"]
-    click.echo(render(columns, [tuple(getattr(i, c) for c in columns) for i in items], fmt))
-
-
-def _issue_names() -> tuple[str, ...]:
-    from etl.reporting.review import ISSUES
-
-    return ISSUES
+    click.echo(etl_api.render(columns, [tuple(getattr(i, c) for c in columns) for i in items], fmt))
 
 
 def register(cli: click.Group) -> None:

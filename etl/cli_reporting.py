@@ -1,62 +1,18 @@
 """Reporting commands (`etl report`, `etl check`, `etl search`, `etl search-index`, `etl db grant-reader`,
 `etl datasette`).
 
-Thin click wrappers over etl.reporting, which a notebook can call directly.
+Thin click wrappers over etl.api, which a notebook calls the same way.
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 4
-
-
-def _db_option(func):
-    from etl.cli import DB_HELP
-
-    return click.option("--db", "db_url", metavar="URL", default=None, help=DB_HELP)(func)
-
-
-def _format_option(func):
-    from etl.reporting.render import FORMATS
-
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="Output format.")(func)
-
-
-def _engine(db_url: str | None):
-    """An engine on an existing database: these commands only read (or, for the search index and roles,
-    change a database that must already be there), so a mistyped SQLite path is an error, not a new file."""
-    from etl.load.db import make_engine
-
-    return make_engine(db_url, must_exist=True)
-
-
-def _postgres_engine(db_url: str | None):
-    """An engine for the roles commands: RoleError for any other database, before a file could be made."""
-    from sqlalchemy.engine import make_url
-
-    from etl.config import resolve_url
-    from etl.reporting.roles import require_postgres
-
-    require_postgres(make_url(resolve_url(db_url)).get_backend_name())
-    return _engine(db_url)
-
-
-def _ready(engine) -> None:
-    """Stop with a clear message (exit 1) when the database is not at the newest schema."""
-    from etl.config import masked
-    from etl.load import migrate
-
-    current = migrate.current_revision(engine)
-    if current != migrate.head_revision():
-        click.echo(f"{masked(engine.url)} is at revision {current or 'base'}; run `etl db upgrade` "
-                   f"(or `etl run`) first", err=True)
-        sys.exit(EXIT_ERROR)
+from etl.cli_options import EXIT_ERROR, EXIT_OK, EXIT_USAGE, api, failures, format_option, wait_option
+from etl.cli_options import db_option as _db_option
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -105,11 +61,10 @@ def report_command(name, params, fmt, chart_file, x_column, y_column, series_col
       etl report document_metrics --param document_id=1
       etl report funds_recovered_by_agency_year --chart funds.svg
     """
-    from etl.reporting.queries import ReportError, find_reports, get_report, run_report
-    from etl.reporting.render import render
-
+    etl_api = api()
+    render = etl_api.render
     if list_reports or not name:
-        reports = find_reports()
+        reports = etl_api.reports()
         if fmt != "table":
             rows = [(r.name, r.title, r.description, ", ".join(f"{p.name} ({p.type})" for p in r.params))
                     for r in reports]
@@ -122,15 +77,8 @@ def report_command(name, params, fmt, chart_file, x_column, y_column, series_col
         if not list_reports:
             click.echo("\nRun one with: etl report NAME [--param KEY=VALUE ...] [--format table|csv|json]")
         return
-    try:
-        report = get_report(name)
-        engine = _engine(db_url)
-        _ready(engine)
-        with engine.connect() as conn:
-            result = run_report(conn, report, _parse_params(params))
-    except ReportError as exc:
-        click.echo(f"etl report: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    with failures("etl report"):
+        report, result = etl_api.report(name, _parse_params(params), db_url)
     if fmt == "chart" or chart_file:
         _write_chart(report, result, chart_file, x_column, y_column, series_column)
         return
@@ -139,17 +87,12 @@ def report_command(name, params, fmt, chart_file, x_column, y_column, series_col
 
 def _write_chart(report, result, chart_file: Path | None, x: str | None, y: str | None, series: str | None) -> None:
     """Print the report's rows as SVG, or write them to chart_file."""
-    from etl.reporting.chart import ChartError, report_svg
-
     if chart_file and chart_file.suffix.lower() != ".svg":
         click.echo(f"etl report: --chart {chart_file}: charts are SVG; name the file *.svg (browsers, Word and "
                    f"LibreOffice open it; rsvg-convert makes a PNG of it)", err=True)
         sys.exit(EXIT_USAGE)
-    try:
-        image = report_svg(report.name, report.title, result.columns, result.rows, x, y, series)
-    except ChartError as exc:
-        click.echo(f"etl report: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    with failures("etl report"):
+        image = api().report_chart(report, result, x, y, series)
     if chart_file is None:
         click.echo(image, nl=False)
         return
@@ -171,13 +114,9 @@ def check_command(names, db_url, limit) -> None:
 
     Exit status 0 when every check passes, 1 when any returns rows.
     """
-    from etl.reporting.checks import require_checks, run_checks
-    from etl.reporting.render import as_table
-
-    require_checks(names)  # before the database is opened: a typo is named (exit 2) whatever the database
-    engine = _engine(db_url)
-    _ready(engine)
-    outcomes = run_checks(engine, only=list(names) or None)
+    etl_api = api()
+    with failures("etl check"):  # a typo in NAMES is named (exit 2) before the database is opened
+        outcomes = etl_api.check(names, db_url)
     failed = [o for o in outcomes if not o.passed]
     for outcome in outcomes:
         mark = "ok  " if outcome.passed else "FAIL"
@@ -185,7 +124,7 @@ def check_command(names, db_url, limit) -> None:
         click.echo(f"{mark}  {outcome.check.name}: {outcome.check.title}{count}")
     for outcome in failed:
         click.echo(f"\n{outcome.check.name}: {outcome.check.description}")
-        click.echo(as_table(outcome.result.columns, outcome.result.rows[:limit]))
+        click.echo(etl_api.as_table(outcome.result.columns, outcome.result.rows[:limit]))
     click.echo(f"\n{len(outcomes) - len(failed)} of {len(outcomes)} checks passed")
     sys.exit(EXIT_ERROR if failed else EXIT_OK)
 
@@ -193,18 +132,15 @@ def check_command(names, db_url, limit) -> None:
 @click.command("search")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Documents to show at most.")
-@_format_option
+@format_option()
 @_db_option
 def search_command(words, limit, fmt, db_url) -> None:
     """Find active documents whose title or text contains every one of WORDS (works for Chinese, whose
     words need no spaces: 骗保, 追回医保基金, 医保 基金)."""
-    from etl.reporting.render import render
-    from etl.reporting.search import COLUMNS, search
-
-    engine = _engine(db_url)
-    _ready(engine)
-    hits = search(engine, words, limit)
-    click.echo(render(COLUMNS, [h.as_row() for h in hits], fmt))
+    etl_api = api()
+    with failures("etl search"):
+        hits = etl_api.search(words, limit, db_url)
+    click.echo(etl_api.render(etl_api.SEARCH_COLUMNS, [h.as_row() for h in hits], fmt))
 
 
 @click.group("search-index", invoke_without_command=True)
@@ -216,8 +152,8 @@ def search_index_group(ctx, db_url) -> None:
     \b
     On: `etl search`, the search report and Datasette's search box read a trigram
         index (SQLite FTS5, PostgreSQL pg_trgm), fast on any number of documents;
-        every load also indexes what it adds (a first load of laws/: 7.5 s, not 2.2 s).
-    Off: searches read every document (about 50 ms per 3,500 documents).
+        every load also indexes what it adds, which makes loads slower.
+    Off: searches read every document, slower as the corpus grows.
     Enabling it before or after a big first load costs about the same.
     """
     ctx.ensure_object(dict)
@@ -236,12 +172,10 @@ def _group_db(ctx, db_url: str | None) -> str | None:
 @click.pass_context
 def search_index_status_command(ctx, db_url) -> None:
     """Say whether the search index is on."""
-    from etl.load.search_index import SearchIndex, search_index_state
-
-    engine = _engine(_group_db(ctx, db_url))
-    _ready(engine)
-    with engine.connect() as conn:
-        state = search_index_state(conn)
+    etl_api = api()
+    SearchIndex = etl_api.SearchIndex
+    with failures("etl search-index"):
+        state = etl_api.search_index_status(_group_db(ctx, db_url))
     hint = {SearchIndex.ON: "etl search-index disable drops it",
             SearchIndex.OFF: "etl search-index enable builds it"}.get(state, "")
     click.echo(f"search index: {state.value}" + (f" ({hint})" if hint else ""))
@@ -250,15 +184,9 @@ def search_index_status_command(ctx, db_url) -> None:
 def _switch(db_url: str | None, on: bool, wait_seconds: float) -> None:
     import time
 
-    from etl.api import search_index
-    from etl.load.lock import LockBusy
-
     started = time.perf_counter()
-    try:
-        changed = search_index(on, db_url, wait_seconds)
-    except LockBusy as exc:
-        click.echo(f"etl search-index: {exc}; try again later or pass --wait SECONDS", err=True)
-        sys.exit(EXIT_LOCKED)
+    with failures("etl search-index"):
+        changed = api().search_index(on, db_url, wait_seconds)
     word = "on" if on else "off"
     if changed:
         click.echo(f"search index {'built' if on else 'dropped'} in {time.perf_counter() - started:.1f}s: now {word}")
@@ -266,12 +194,8 @@ def _switch(db_url: str | None, on: bool, wait_seconds: float) -> None:
         click.echo(f"search index: already {word}")
 
 
-_wait_option = click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0.0, show_default=True,
-                            metavar="SECONDS", help="How long to wait if an etl run is writing to the database.")
-
-
 @search_index_group.command("enable")
-@_wait_option
+@wait_option
 @_db_option
 @click.pass_context
 def search_index_enable_command(ctx, wait_seconds, db_url) -> None:
@@ -280,7 +204,7 @@ def search_index_enable_command(ctx, wait_seconds, db_url) -> None:
 
 
 @search_index_group.command("disable")
-@_wait_option
+@wait_option
 @_db_option
 @click.pass_context
 def search_index_disable_command(ctx, wait_seconds, db_url) -> None:
@@ -297,19 +221,11 @@ def search_index_disable_command(ctx, wait_seconds, db_url) -> None:
 @_db_option
 def grant_reader_command(name, password, statement_timeout, schema, db_url) -> None:
     """Create or update NAME, a read-only PostgreSQL login for BI tools, on this database."""
-    from etl.config import masked
-    from etl.reporting.roles import RoleError, grant_reader
-
-    try:
-        engine = _postgres_engine(db_url)
-        statements = grant_reader(engine, name, password, schema, statement_timeout)
-    except RoleError as exc:
-        click.echo(f"etl db grant-reader: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    with failures("etl db grant-reader"):
+        statements, url = api().grant_reader(name, password, schema, statement_timeout, db_url)
     for statement in statements:
         click.echo(statement)
-    url = engine.url.set(username=name, password=None)
-    click.echo(f"read-only role {name} ready: connect BI tools as {masked(url)}")
+    click.echo(f"read-only role {name} ready: connect BI tools as {url}")
 
 
 @click.command("revoke-reader")
@@ -317,13 +233,8 @@ def grant_reader_command(name, password, statement_timeout, schema, db_url) -> N
 @_db_option
 def revoke_reader_command(name, db_url) -> None:
     """Remove NAME's privileges on this database and drop the role."""
-    from etl.reporting.roles import RoleError, revoke_reader
-
-    try:
-        revoke_reader(_postgres_engine(db_url), name)
-    except RoleError as exc:
-        click.echo(f"etl db revoke-reader: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    with failures("etl db revoke-reader"):
+        api().revoke_reader(name, db_url)
     click.echo(f"role {name} dropped")
 
 
@@ -351,16 +262,11 @@ def datasette_metadata_command(output, db_url, database, search_index) -> None:
     """
     import json
 
-    from etl.reporting.datasette import build_metadata, metadata_for, write_metadata
-
-    if db_url:
-        engine = _engine(db_url)
-        _ready(engine)
-        metadata = metadata_for(engine)
-    else:
-        metadata = build_metadata(database, search_index)
+    etl_api = api()
+    with failures("etl datasette metadata"):
+        metadata = etl_api.datasette_metadata(db_url or None, database, search_index)
     if output:
-        write_metadata(output, metadata)
+        etl_api.write_datasette_metadata(output, metadata)
         click.echo(f"wrote {output}")
     else:
         click.echo(json.dumps(metadata, ensure_ascii=False, indent=2))
@@ -375,38 +281,13 @@ def datasette_serve_command(db_url, host, port) -> None:
 
     SIGTERM, SIGHUP and Ctrl-C end Datasette too and remove the temporary metadata; exit status 0 then.
     """
-    from etl.load.db import sqlite_path
-    from etl.reporting.datasette import (
-        available,
-        dashboards_available,
-        datasette_command,
-        run_child,
-        waiting_panels,
-        write_metadata_for,
-    )
-
-    if not available():
-        click.echo("Datasette is not installed: pip install 'yibao-etl[datasette]'", err=True)
+    etl_api = api()
+    try:
+        with failures("etl datasette serve"):
+            status = etl_api.datasette_serve(db_url, host, port, lambda line: click.echo(line, err=True))
+    except etl_api.DatasetteMissing as exc:
+        click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)
-    from etl.config import resolve_url
-
-    path = sqlite_path(resolve_url(db_url))
-    if path is None:
-        click.echo("Datasette serves SQLite files; give --db sqlite:///FILE", err=True)
-        sys.exit(EXIT_USAGE)
-    engine = _engine(db_url)
-    _ready(engine)
-    for line in waiting_panels(engine):
-        click.echo(f"dashboard: {line}", err=True)
-    if not dashboards_available():
-        click.echo("no dashboard: datasette-dashboards is not installed (pip install 'yibao-etl[datasette]')",
-                   err=True)
-    with tempfile.TemporaryDirectory(prefix="etl-datasette-") as folder:
-        meta = write_metadata_for(engine, Path(folder) / "metadata.json")
-        engine.dispose()
-        click.echo(f"serving {path} on http://{host}:{port}/ (dashboard: /-/dashboards/yibao); Ctrl-C stops",
-                   err=True)
-        status = run_child(datasette_command(Path(path), meta, host, port))
     sys.exit(status)
 
 

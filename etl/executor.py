@@ -20,7 +20,8 @@ from functools import partial
 from typing import Protocol
 
 from etl.config import MAX_WORKERS
-from etl.work import Outcome, Task, process_batch, worker_died
+from etl.records import Outcome, Task
+from etl.work import process_batch, worker_died
 
 
 class Executor(Protocol):
@@ -69,12 +70,12 @@ _PR_SET_PDEATHSIG = 1
 def _load_transform() -> None:
     """Import the transform (its modules, NumPy for SimHash) and run it once.
 
-    Called in the parent before the pool forks, so every worker starts with it loaded (0.1 s of CPU each
-    otherwise, twice over on two workers, while the parent migrates on the same cores); in a worker it is a
+    Called in the parent before the pool forks, so every worker starts with it loaded (else each pays the
+    imports again, while the parent migrates on the same cores); in a worker it is a
     no-op then, and covers start methods that do not fork.
     """
-    import etl.transform  # noqa: F401
-    from etl.transform.duplicates import simhash
+    import etl.transform  # noqa: F401 - start-up: the transform, only for a run that will transform files
+    from etl.transform.duplicates import simhash  # start-up: as above
 
     simhash("warm up")
 
@@ -242,7 +243,9 @@ def _done(outcomes: list[Outcome]) -> Future:
 def make_executor(spec: str, workers: int, max_bytes: int | None) -> Executor:
     """'local' (a process pool of `workers`, inline when 1) or 'dask' / 'dask://HOST:PORT'."""
     if spec.startswith("dask"):
-        from etl.executor_dask import DaskExecutor  # optional extra
+        from etl.executor_dask import (
+            DaskExecutor,  # start-up: an optional extra, imported only when asked for
+        )
 
         return DaskExecutor(spec, max_bytes, workers=workers)
     if spec != "local":

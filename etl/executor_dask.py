@@ -16,8 +16,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from etl.records import Outcome, Task
 from etl.version import extractor_version
-from etl.work import Outcome, Task, process_batch, worker_died
+from etl.work import process_batch, worker_died
 
 try:  # the optional extra: keep the import error readable for SQLite-only installs
     from dask.distributed import Client, Future, KilledWorker, LocalCluster

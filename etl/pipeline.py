@@ -18,13 +18,24 @@ from etl.config import DEFAULT_MAX_FILE_BYTES, masked, masked_text, resolve_url
 from etl.corrections import begin_run as begin_corrections
 from etl.corrections import load_corrections
 from etl.executor import Executor, make_executor
-from etl.extract.files import FileRef, Skipped, UnlistedFolder, Unusable, stored_path, walk
+from etl.extract.files import (
+    NOT_DOCUMENT_SUFFIXES,
+    SKIPPED_FOLDERS,
+    Skipped,
+    UnlistedFolder,
+    Unusable,
+    _matches,
+    stored_path,
+    walk,
+)
 from etl.load import migrate
 from etl.load.db import make_engine, sqlite_path
+from etl.load.duplicates import link_duplicates
 from etl.load.faults import fault_point
 from etl.load.loader import (
     BatchCounts,
     Loader,
+    documents_under,
     forget_skipped,
     known_documents,
     known_skips,
@@ -35,11 +46,12 @@ from etl.load.loader import (
 from etl.load.lock import writer_lock
 from etl.load.pending import done as mark_done
 from etl.load.pending import pending as steps_left
+from etl.load.postload import after_load
 from etl.load.runs import abort_stale_runs, finish_run, start_run, sync_vocabulary
 from etl.load.search_index import repair_if_incomplete
-from etl.records import Failure
+from etl.records import DocumentRecord, Failed, Failure, FileRef, Outcome, Task, Transformed
+from etl.rules import check as check_rules
 from etl.version import extractor_version
-from etl.work import Failed, Outcome, Task
 
 PLAN_CHUNK = 512  # files whose stored state is fetched with one query
 TASKS_PER_BATCH = 16  # files a worker handles per round trip
@@ -137,8 +149,6 @@ class _Planner:
     def _shield(self, folder: UnlistedFolder) -> None:
         """A folder that cannot be listed is not a folder emptied: its known documents count as seen (none
         is marked removed) and each is recorded as unreadable, with the folder's reason."""
-        from etl.load.loader import documents_under
-
         for path, source_path in documents_under(self.engine, folder.file_path):
             self.seen_hashes.add(hash(path))
             ref = FileRef(path, source_path, 0, 0)
@@ -208,8 +218,8 @@ def run(
     """Extract, transform and load every document under paths into the database at db_url.
 
     Migrates the database to head first. Raises LockBusy if another run is writing to the database, and
-    PathNotFound, before touching it, if a path does not exist, and CorrectionError, before writing anything,
-    for a mistake in the corrections folder.
+    PathNotFound, before touching it, if a path does not exist, RuleError for a mistake in a rule table, and
+    CorrectionError, before writing anything, for a mistake in the corrections folder.
     """
     started = time.monotonic()
     paths = list(paths or ["seeds"])
@@ -217,6 +227,7 @@ def run(
     if missing:
         raise PathNotFound(missing)
     options = options or RunOptions()
+    check_rules()  # a mistake in a rule table stops the run here, naming the file and line
     found = load_corrections(options.corrections)
     url = resolve_url(db_url)
     engine = make_engine(url)
@@ -334,8 +345,7 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
                 planner.unusable = []
             # Once every task is out, the last batches are still being transformed: whatever has arrived is
             # written whenever the next batch is not in yet, while the workers go on, so that what is left at
-            # the end is a batch or two, not a transaction's worth (laws/ + news/: the news files come last, and
-            # their metrics took 0.2 s to write after the workers were done).
+            # the end is a batch or two, not a transaction's worth written after the workers are done.
             if pending_docs >= LOAD_BATCH_DOCUMENTS or (planner.exhausted and not executor.next_ready()):
                 totals.add(write(pending))
                 _tell(progress, planner, len(pending))
@@ -353,9 +363,6 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
         removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
         forget_skipped(engine, folder, planner.seen_hashes)
     if totals.new or totals.changed or totals.moved or totals.reprocessed or removed or undone:
-        from etl.load.duplicates import link_duplicates  # imports the transform: only when needed
-        from etl.load.postload import after_load
-
         fault_point("after_load")
         check_lock()
         link_duplicates(engine)
@@ -387,15 +394,80 @@ def _tell(progress: Progress | None, planner: _Planner, written: int) -> None:
         progress(settled)
 
 
+def load_records(records: Iterable[DocumentRecord], db_url: str | None = None, root: str | os.PathLike = ".",
+                 lock_wait_seconds: float = 0.0) -> RunSummary:
+    """Write records made outside a run (etl.api.inspect_file, a notebook's own transform) as one run of their
+    own: migrated, under the writer lock, copies linked, and its etl_runs row closed as a run's is.
+
+    A record's document is the file `root/source_path`: loading it again replaces that document's rows."""
+    started = time.monotonic()
+    records = list(records)
+    url = resolve_url(db_url)
+    engine = make_engine(url)
+    version = extractor_version()
+    base = os.path.abspath(root)
+    try:
+        with writer_lock(engine, lock_wait_seconds) as lock:
+            migrate.upgrade_to_head(engine)
+            abort_stale_runs(engine)
+            sync_vocabulary(engine)
+            run_id = start_run(engine, [stored_path(base)], version)
+            summary = RunSummary(run_id=run_id, status="running", database=masked(url))
+            try:
+                undone = steps_left(engine)  # steps an earlier run left undone: done by this one
+                totals, loader = _write_records(engine, run_id, version, base, records)
+                if totals.new or totals.changed or totals.moved or totals.reprocessed or undone:
+                    lock.check()
+                    link_duplicates(engine)
+                    after_load(engine, run_id)
+                    if undone or loader.pending_marked:
+                        mark_done(engine)
+                summary.files_seen = len(records)
+                summary.files_new, summary.files_changed = totals.new, totals.changed
+                summary.files_reprocessed, summary.files_moved = totals.reprocessed, totals.moved
+                summary.metrics_written = totals.metrics_written
+                for key, value in table_counts(engine).items():
+                    setattr(summary, key, value)
+                lock.check()
+            except BaseException as exc:
+                summary.status = "aborted" if isinstance(exc, KeyboardInterrupt) else "failed"
+                reason = masked_text(f"{type(exc).__name__}: {exc}").splitlines()[0][:500]
+                finish_run(engine, run_id, summary.status, _counts(summary), reason)
+                raise
+            summary.status = "succeeded"
+            summary.seconds = round(time.monotonic() - started, 3)
+            finish_run(engine, run_id, summary.status, _counts(summary))
+            return summary
+    finally:
+        engine.dispose()
+
+
+def _write_records(engine, run_id: int, version: str, base: str,
+                   records: list[DocumentRecord]) -> tuple[BatchCounts, Loader]:
+    """The records as Transformed outcomes of files under base, written LOAD_BATCH_DOCUMENTS at a time."""
+    paths = [stored_path(os.path.join(base, r.source_path)) for r in records]
+    with engine.connect() as conn:
+        known = known_documents(conn, paths, set())
+    loader = Loader(engine, run_id, version)
+    totals = BatchCounts()
+    outcomes: list[Outcome] = []
+    for path, record in zip(paths, records, strict=True):
+        doc = known.get(path)
+        task = Task(FileRef(path, record.source_path, record.size_bytes, 0), doc.id if doc else None,
+                    doc.content_sha256 if doc else None, True)
+        outcomes.append(Transformed(task, record))
+    for start in range(0, len(outcomes), LOAD_BATCH_DOCUMENTS):
+        totals.add(loader.write(outcomes[start:start + LOAD_BATCH_DOCUMENTS]))
+    return totals, loader
+
+
 def count_documents(paths: Iterable[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> int:
     """About how many document files a run will meet, for a progress bar's total.
 
     The walk's rules on names only (hidden, tooling folders, suffixes, --include/--exclude), from the entry
-    types the folder listing gives: no stat per file, so it costs a few milliseconds per thousand files
-    (bench/README.md), not the walk's own time. Symlinks and special files may make it differ by a few.
+    types the folder listing gives: no stat per file, so it costs a small part of the walk's own time
+    (bench/README.md). Symlinks and special files may make it differ by a few.
     """
-    from etl.extract.files import NOT_DOCUMENT_SUFFIXES, SKIPPED_FOLDERS, _matches
-
     total = 0
     stack = [(p, "") for p in paths if os.path.isdir(p)]
     total += sum(1 for p in paths if os.path.isfile(p))

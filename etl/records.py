@@ -1,6 +1,7 @@
 """Typed records that flow between the stages.
 
-extract (bytes -> ExtractedDocument) -> transform (-> DocumentRecord with agencies and metrics) -> load.
+extract (FileRef, bytes -> ExtractedDocument) -> transform (-> DocumentRecord with agencies and metrics) -> load
+(an Outcome per file: Transformed, Unchanged, NotDocument or Failed, each with its Task).
 Every record is a plain dataclass so it pickles cheaply across process pools and reads well in a notebook.
 """
 
@@ -129,3 +130,66 @@ class StageError(Exception):
 
 class NotADocument(StageError):
     """A readable file that is navigation, not a document (a section index page): skipped, not failed."""
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A document file found by the walk."""
+
+    file_path: str  # absolute path as stored (stored_path): identifies the document
+    source_path: str  # relative to the folder given (a file given directly: its name), shown_name() form
+    size: int
+    mtime_ns: int
+    open_path: str = ""  # the OS path to read when it is not file_path (a resolved link, a non-UTF-8 name)
+
+    @property
+    def os_path(self) -> str:
+        return self.open_path or self.file_path
+
+
+# What a worker hands the load for one file (etl.work makes them; the loader writes them).
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A file to look at, with what the database already knows of it."""
+
+    ref: FileRef
+    doc_id: int | None  # the existing document at this path, if any
+    known_sha256: str | None  # its stored hash
+    force: bool  # re-transform even if the bytes are unchanged (new extractor version, --reprocess)
+    was_skipped: bool = False  # skipped_files has a row for this path (turned away by an earlier run)
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    task: Task
+    sha256: str
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class Transformed:
+    task: Task
+    record: DocumentRecord
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class NotDocument:
+    """A readable file that is not a document (e.g. a section index page): counted as skipped."""
+
+    task: Task
+    reason: str
+    sha256: str | None = None  # remembered in skipped_files, so the next run need not read it again
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class Failed:
+    task: Task
+    failure: Failure
+
+
+Outcome = Unchanged | Transformed | NotDocument | Failed

@@ -2,8 +2,8 @@
 
 A frozen dataclass with slots pickles through `dataclasses`' own `__getstate__` / `__setstate__`, which call
 `fields()` in Python for every object, both ways. For the tasks, outcomes and agency mentions of a run that was
-over half of the writer's unpickling time (laws/: 0.10 of 0.19 CPU-s for 15,000 such objects) and a like share
-of the workers' pickling. `fast_pickle` makes such a class pickle as its constructor and field values.
+most of the writer's unpickling time and a like share of the workers' pickling (bench/README.md). `fast_pickle`
+makes such a class pickle as its constructor and field values.
 """
 
 from __future__ import annotations

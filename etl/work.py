@@ -7,12 +7,21 @@ import resource
 import signal
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-from etl.extract.files import FileRef, read_file
+from etl.extract.files import read_file
 from etl.load.clean import clean, clean_text, may_need_cleaning
-from etl.records import DocumentRecord, Failure, NotADocument, StageError
-from etl.wire import fast_pickle
+from etl.records import (
+    DocumentRecord,
+    Failed,
+    Failure,
+    NotADocument,
+    NotDocument,
+    Outcome,
+    StageError,
+    Task,
+    Transformed,
+    Unchanged,
+)
 
 # One pathological file must cost that file, not the run or the machine: a worker process may use at most
 # this much address space, and a file may take at most this long to transform.
@@ -58,56 +67,10 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
-class Task:
-    """A file to look at, with what the database already knows of it."""
-
-    ref: FileRef
-    doc_id: int | None  # the existing document at this path, if any
-    known_sha256: str | None  # its stored hash
-    force: bool  # re-transform even if the bytes are unchanged (new extractor version, --reprocess)
-    was_skipped: bool = False  # skipped_files has a row for this path (turned away by an earlier run)
-
-
-@fast_pickle
-@dataclass(frozen=True, slots=True)
-class Unchanged:
-    task: Task
-    sha256: str
-
-
-@fast_pickle
-@dataclass(frozen=True, slots=True)
-class Transformed:
-    task: Task
-    record: DocumentRecord
-
-
-@fast_pickle
-@dataclass(frozen=True, slots=True)
-class NotDocument:
-    """A readable file that is not a document (e.g. a section index page): counted as skipped."""
-
-    task: Task
-    reason: str
-    sha256: str | None = None  # remembered in skipped_files, so the next run need not read it again
-
-
-@fast_pickle
-@dataclass(frozen=True, slots=True)
-class Failed:
-    task: Task
-    failure: Failure
-
-
-Outcome = Unchanged | Transformed | NotDocument | Failed
-
-
 def transform_limited(data: bytes, source_path: str, sha256: str | None = None) -> DocumentRecord:
     """transform_document under the per-file time limit (etl run and etl inspect alike): raises
     TransformTimeout after FILE_TIME_LIMIT_SECONDS."""
-    from etl.transform import transform_document
+    from etl.transform import transform_document  # start-up: a no-change run never imports the transform
 
     with _time_limit(FILE_TIME_LIMIT_SECONDS):
         return transform_document(data, source_path, sha256=sha256)

@@ -12,7 +12,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from etl.corrections.folder import resolve_folder
+from etl.load.schema import corrections
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -27,7 +30,7 @@ def load_corrections(folder: str | os.PathLike | None = None) -> CorrectionSet |
     path = resolve_folder(folder)
     if path is None:
         return None
-    from etl.corrections.files import load_folder
+    from etl.corrections.files import load_folder  # start-up: YAML, only for a run with a corrections folder
 
     return load_folder(path)
 
@@ -37,27 +40,23 @@ def begin_run(engine: Engine, found: CorrectionSet | None, run_id: int, fresh: b
     none (a database this run creates holds none: not even asked)."""
     if found is None and (fresh or not _any_stored(engine)):
         return None
-    from etl.corrections.store import begin
+    from etl.corrections.store import begin  # start-up: only for a run with corrections
 
     return begin(engine, found, run_id, fresh)
 
 
 def _any_stored(engine: Engine) -> bool:
-    from sqlalchemy import select
-
-    from etl.load.schema import corrections
-
     with engine.connect() as conn:
         return conn.execute(select(corrections.c.id).limit(1)).first() is not None
 
 
 def __getattr__(name: str) -> Any:
     if name in ("Correction", "CorrectionError"):
-        from etl.corrections import model
+        from etl.corrections import model  # start-up: the names are there without importing the modules
 
         return getattr(model, name)
     if name == "CorrectionSet":
-        from etl.corrections.files import CorrectionSet
+        from etl.corrections.files import CorrectionSet  # start-up: YAML, only when asked for
 
         return CorrectionSet
     raise AttributeError(name)

@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from etl.constants import BEIJING
 from etl.corrections.model import DUPLICATE_KINDS, Correction
 from etl.corrections.targets import matches_document, metric_occurrence
 from etl.records import AgencyMention, DocumentRecord, MetricRecord, SourceRef
 
-BEIJING = timezone(timedelta(hours=8))
 CORRECTION_BASIS = "correction"
 METRIC_FIELDS = {"agency": "agency_name"}  # correction field -> MetricRecord attribute, where they differ
 
@@ -273,7 +273,7 @@ class _Work:
 
     def _reattribute(self, c: Correction) -> int:
         """Figures whose agency the new mentions change, as the transform would now attribute them."""
-        from etl.transform.agencies import attribution  # the transform, only when an alias applies
+        from etl.transform.agencies import attribution  # start-up: the transform, only when an alias applies
 
         body = self.extracted.body_text or ""
         moved = 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from etl.corrections.model import CorrectionError
+
 ENV_VAR = "ETL_CORRECTIONS_DIR"
 DEFAULT_FOLDER = "corrections"
 
@@ -23,7 +25,6 @@ def resolve_folder(given: str | os.PathLike | None = None) -> Path | None:
 
 def _existing(path: Path, where: str, message: str) -> Path:
     if not path.is_dir():
-        from etl.corrections.model import CorrectionError
 
         raise CorrectionError(where, message)
     return path

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from etl.config import resolve_url
 from etl.corrections.model import SHA256, CorrectionError
 from etl.corrections.targets import metric_occurrence
 from etl.load.db import make_engine, sqlite_path
@@ -20,8 +21,6 @@ def pin_documents(specs: list[dict[str, Any]], db_url: str) -> list[dict[str, An
     """Each spec with its documents named by path and sha256 as the database has them: a `document` that is
     a number is a documents.id; a sha256 alone gains its path; a path alone gains its sha256 when one active
     document has that path. A database that does not exist yet changes nothing (ids then are a mistake)."""
-    from etl.config import resolve_url
-
     url = resolve_url(db_url)
     path = sqlite_path(url)
     if path is not None and not os.path.exists(path):

@@ -16,7 +16,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from etl.load.schema import LEVELS, QUALIFIERS
+from etl.constants import LEVELS, QUALIFIERS
+from etl.load.vocabulary import indicator_codes
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_NAME = 200  # agencies.name, sources.name
@@ -249,7 +250,7 @@ def _convert(name: str, raw: Any, indicator_codes: frozenset[str] | None) -> Any
     elif name == "indicator":
         codes = indicator_codes if indicator_codes is not None else _indicator_codes()
         if text not in codes:
-            raise ValueError(f"unknown indicator {text!r} (the codes are in etl/data/indicators.csv)")
+            raise ValueError(f"unknown indicator {text!r} (the codes are in etl/rules/indicators.csv)")
     elif name == "qualifier" and text not in QUALIFIERS:
         raise ValueError(f"unknown qualifier {text!r}; one of {', '.join(QUALIFIERS)}")
     elif name == "level" and text not in LEVELS:
@@ -307,6 +308,5 @@ def _boolean(raw: Any) -> bool:
 
 
 def _indicator_codes() -> frozenset[str]:
-    from etl.load.vocabulary import indicator_codes
 
     return indicator_codes()

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from etl.corrections.apply import AgencyInfo, Applied, Outcome, Rules, apply
 from etl.corrections.files import CorrectionSet
 from etl.corrections.model import DUPLICATE_KINDS, Correction, CorrectionError, make_correction
+from etl.load.db import make_engine
 from etl.load.schema import (
     agencies,
     agency_aliases,
@@ -32,8 +33,8 @@ from etl.load.schema import (
     etl_runs,
     metrics,
 )
-from etl.work import Outcome as WorkOutcome
-from etl.work import Transformed
+from etl.records import ExtractedDocument, Transformed
+from etl.records import Outcome as WorkOutcome
 
 IN_CHUNK = 500
 
@@ -198,7 +199,6 @@ def stored_statuses(db_url: str) -> dict[str, tuple[str, str | None]]:
     """key -> (status, detail) as the last run left them; empty when the database has no corrections table."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from etl.load.db import make_engine
 
     engine = make_engine(db_url)
     try:
@@ -333,8 +333,9 @@ def _agencies(conn: Connection, session: CorrectionRun) -> dict[str, AgencyInfo]
 
 def _read_name(name: str) -> AgencyInfo | None:
     """What the transform makes of an agency's canonical name on its own: the body, if it reads as exactly that."""
-    from etl.records import ExtractedDocument
-    from etl.transform.agencies import find_agencies  # the transform, only for a name the database lacks
+    from etl.transform.agencies import (
+        find_agencies,  # start-up: the transform, only for a name the database lacks
+    )
 
     found = find_agencies(ExtractedDocument(format="text", encoding="utf-8", body_text=name))
     match = next((m for m in found if m.name == name), None)

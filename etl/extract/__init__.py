@@ -16,7 +16,9 @@ __all__ = ["extract_document"]
 
 def __getattr__(name: str) -> Any:
     if name == "extract_document":
-        from etl.extract.document import extract_document
+        from etl.extract.document import (
+            extract_document,  # start-up: lxml, BeautifulSoup and YAML on first use
+        )
 
         return extract_document
     raise AttributeError(f"module 'etl.extract' has no attribute {name!r}")

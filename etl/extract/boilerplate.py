@@ -30,6 +30,6 @@ def is_boilerplate_line(line: str) -> bool:
     if _BOILERPLATE.match(line):
         return True
     if "|" not in line and "｜" not in line and "/" not in line:
-        return False  # no _NAV_SEPARATORS: one part, which did not match (splitting every line cost 0.4 s on laws/)
+        return False  # no _NAV_SEPARATORS: one part, which did not match (splitting every line is costly)
     parts = [part for part in _NAV_SEPARATORS.split(line) if part]
     return len(parts) > 1 and all(_BOILERPLATE.match(part) for part in parts)

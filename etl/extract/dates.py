@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-# China has had one fixed offset without daylight saving since 1991; every date we read is later than that,
-# so a fixed offset is exact and needs no tz database on the machine.
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+from etl.constants import BEIJING
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,7 +138,7 @@ def _read_plain(text: str, fmt: str) -> Fields:
         read_bylines(found.body, found)
         return found
     else:
-        from etl.extract.page_header import read_page_header  # on first use: laws/ never needs its patterns
+        from etl.extract.page_header import read_page_header  # start-up: on first use, laws/ never needs it
 
         found = Fields(body=text)
         header = read_page_header(text)
@@ -177,7 +177,7 @@ _META_SITE = ("og:site_name", "sitename", "application-name")
 
 def _read_html_page(html: str) -> Fields:
     """A whole HTML page: meta tags first, then the page's own header lines, then <h1> or <title>."""
-    from etl.extract.page_header import read_page_header
+    from etl.extract.page_header import read_page_header  # start-up: on first use, laws/ never needs it
 
     page = html_to_text(html, whole_page=True)
     header = read_page_header(page.page_text or page.text)

@@ -16,8 +16,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from etl.records import StageError
-from etl.wire import fast_pickle
+from etl.records import FileRef, StageError
 
 # Files that are not documents: media, archives, office binaries, code and data. Skipped and counted.
 NOT_DOCUMENT_SUFFIXES = frozenset(
@@ -30,22 +29,6 @@ NOT_DOCUMENT_SUFFIXES = frozenset(
     """.split()
 )
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "CVS", "_darcs"})
-
-
-@fast_pickle
-@dataclass(frozen=True, slots=True)
-class FileRef:
-    """A document file found by the walk."""
-
-    file_path: str  # absolute path as stored (stored_path): identifies the document
-    source_path: str  # relative to the folder given (a file given directly: its name), shown_name() form
-    size: int
-    mtime_ns: int
-    open_path: str = ""  # the OS path to read when it is not file_path (a resolved link, a non-UTF-8 name)
-
-    @property
-    def os_path(self) -> str:
-        return self.open_path or self.file_path
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from etl.extract.dates import ParsedWhen, find_chinese_date, find_when, parse_wh
 from etl.extract.formats import DISCLOSURE_LABELS, DOC_NUMBER
 from etl.extract.outlets import known_outlet, outlet_from_name
 from etl.records import SourceRef
+from etl.rules import government_suffixes
 
 
 @dataclass(slots=True)
@@ -42,10 +43,9 @@ class Fields:
 
 _SPACES = re.compile(r"\s+")
 _LIST_SPLIT = re.compile(r"\s*[、，,；;]\s*")
-# Government bodies end in one of these words (局, 委员会, 政府办 …).
+# Government bodies end in one of these words (局, 委员会, 政府办 …: government_suffixes.csv).
 GOVERNMENT_BODY = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,40}?(?:局|委员会|委|厅|部|办公室|办|政府|人民法院|人民检察院|法院|检察院|署|中心|"
-    r"监委|纪委|党委|县委|市委|省委|分局|支队|大队|所|院|会|站|社|处|科)$"
+    r"^[\u4e00-\u9fff（）()]{2,40}?(?:" + "|".join(map(re.escape, government_suffixes("issuer"))) + ")$"
 )
 _DOC_KINDS = r"(?:通知|通报|意见|办法|方案|规定|决定|公告|通告|批复|函|报告|细则|规划|要点|纪要|指引|指南|请示|决议|命令|令|规则|条例|计划)"
 _TITLE_END = re.compile(_DOC_KINDS + r"[》”\"]?$")
@@ -141,7 +141,7 @@ _TRAILING_OUTLET = re.compile(r"[（(](?P<name>[\u4e00-\u9fffA-Za-z]{2,12})[)）
 
 def read_bylines(body: str, found: Fields) -> None:
     """Original outlet, dateline place and reporters from the first and last paragraphs of a news text."""
-    from etl.extract.page_header import dateline  # on first use: laws/ never needs its patterns
+    from etl.extract.page_header import dateline  # start-up: on first use, laws/ never needs its patterns
 
     paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
     if not paragraphs:

@@ -1,6 +1,6 @@
 """Outlets: the slugs, tags and short forms sites use for them -> the name the outlet calls itself.
 
-The known outlets are a data table (``data/outlets.csv``: name, kind, ``|``-separated aliases), so a new
+The known outlets are a data table (``etl/rules/outlets.csv``: name, kind, ``|``-separated aliases), so a new
 site is one line there. Kinds: media (newspapers, portals, finance sites), wire (news agencies whose copy
 others republish), government. Names unknown to the table still count when they read like an outlet or an
 office (by their last word, in either script).
@@ -8,25 +8,23 @@ office (by their last word, in either script).
 
 from __future__ import annotations
 
-import csv
 import re
-from importlib import resources
 
 from etl.records import SourceRef
+from etl.rules import government_suffixes, rows
 
 
 def _load_table() -> tuple[dict[str, str], dict[str, str]]:
     """(name -> kind, alias -> name); ASCII aliases are keyed in lower case, as slugs and tags are written."""
     kinds: dict[str, str] = {}
     aliases: dict[str, str] = {}
-    with resources.files("etl.extract").joinpath("data/outlets.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            name = row["name"].strip()
-            kinds[name] = row["kind"].strip()
-            for alias in (row.get("aliases") or "").split("|"):
-                alias = alias.strip()
-                if alias:
-                    aliases[alias.lower() if alias.isascii() else alias] = name
+    for row in rows("outlets"):
+        name = row["name"].strip()
+        kinds[name] = row["kind"].strip()
+        for alias in (row.get("aliases") or "").split("|"):
+            alias = alias.strip()
+            if alias:
+                aliases[alias.lower() if alias.isascii() else alias] = name
     return kinds, aliases
 
 
@@ -36,9 +34,7 @@ OUTLET_KINDS, OUTLET_ALIASES = _load_table()
 _OUTLET_SUFFIX = re.compile(
     r"^[\u4e00-\u9fffA-Za-z0-9·+]{2,14}(?:报|報|网|網|社|台|臺|新闻|新聞|财经|財經|杂志|雜誌|周刊|週刊|频道|頻道)$"
 )
-_GOVERNMENT_SUFFIX = re.compile(
-    r"(?:局|委|委员会|委員會|厅|廳|部|办|辦|办公室|辦公室|政府|院|署|中心|监委|監委|纪委|紀委|医保|醫保|发布|發布)$"
-)
+_GOVERNMENT_SUFFIX = re.compile("(?:" + "|".join(map(re.escape, government_suffixes("source"))) + ")$")
 # What a 来源 value adds to the outlet's name: the channel it came through (央视新闻客户端, 新华社微博).
 _CHANNEL_SUFFIX = re.compile(
     r"(?:官方)?(?:客户端|客戶端|APP|App|app|微博|微信公众号|微信公眾號|公众号|公眾號|微信|官微|抖音号|视频号|視頻號|"

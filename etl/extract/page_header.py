@@ -4,7 +4,7 @@ A news or government page saved as text (or HTML turned into text) opens with fu
 log-in links, share buttons), then the headline, then metadata lines (发布时间 / 來源 / 作者 …, or a bare
 timestamp), then the lead, which may itself open with a dateline (新华社北京12月8日电, 南都讯, 《…專訊》).
 Government pages often repeat 发布日期 / 信息来源 at the bottom. These rules read those layouts; they never
-look at a site's name or a document's wording. The labels are a data table (``data/page_labels.csv``).
+look at a site's name or a document's wording. The labels are a data table (``etl/rules/page_labels.csv``).
 
 A title is only taken where the layout marks a headline: the line just above the metadata lines (or just
 below them), or the line just above the lead. A caption, a section heading or a sentence is never a title:
@@ -13,16 +13,15 @@ no title is better than a wrong one.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 from etl.extract.boilerplate import is_boilerplate_line
 from etl.extract.dates import ParsedWhen, find_labelled_when, find_when_span
 from etl.extract.outlets import OUTLET_ALIASES, OUTLET_KINDS, known_outlet, outlet_from_name, stated_outlet
 from etl.records import SourceRef
+from etl.rules import rows
 
 _LINE_EDGES = " \t\u3000\u00a0•·●■▪◆□◎►▶"  # spaces, and the bullets and marks menus and bylines open with
 HEADER_LINES = 30  # non-empty lines read before the lead; a page's header is never longer
@@ -30,8 +29,7 @@ FOOTER_LINES = 8
 
 
 def _load_labels() -> dict[str, str]:
-    with resources.files("etl.extract").joinpath("data/page_labels.csv").open(encoding="utf-8") as fh:
-        return {row["label"].strip(): row["field"].strip() for row in csv.DictReader(fh)}
+    return {row["label"].strip(): row["field"].strip() for row in rows("page_labels")}
 
 
 LABEL_FIELDS = _load_labels()

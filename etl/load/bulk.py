@@ -41,8 +41,8 @@ def insert_with_ids(conn: Connection, table: Table, rows: list[dict]) -> list[in
     """Insert rows into a table with an integer id key; their new ids, in the rows' order.
 
     The ids are drawn first (draw_ids), then the rows take the bulk path (a DBAPI executemany, COPY) instead
-    of an INSERT … RETURNING, which SQLAlchemy sends in pages of multi-row VALUES (laws/: 0.27 of the
-    loader's 0.9 s). Other databases: INSERT … RETURNING.
+    of an INSERT … RETURNING, which SQLAlchemy sends in pages of multi-row VALUES, a large share of the
+    loader's time (bench/README.md). Other databases: INSERT … RETURNING.
     """
     if not rows:
         return []
@@ -114,8 +114,8 @@ def _values(conn: Connection, table: Table, names: list[str], defaults: dict[str
 def executemany_rows(conn: Connection, table: Table, rows: Sequence[dict]) -> int:
     """SQLite: one DBAPI executemany on conn's own connection (its open transaction); returns rows written.
 
-    The same values SQLAlchemy's executemany would send, without its per-row parameter bookkeeping: about
-    five times faster for many small rows (27,000 dim_date rows: 0.6 -> 0.1 s). The statement is compiled
+    The same values SQLAlchemy's executemany would send, without its per-row parameter bookkeeping, which
+    dominates for many small rows such as dim_date's (bench/README.md). The statement is compiled
     by SQLAlchemy from the table; values travel as parameters."""
     if not rows:
         return 0
@@ -154,3 +154,12 @@ def copy_rows(conn: Connection, table: Table, rows: Sequence[dict]) -> int:
         for values in _values(conn, table, names, defaults, rows):
             write(values)
     return len(rows)
+
+
+def insert_for(conn: Connection, table):
+    """INSERT with ON CONFLICT support for the connection's dialect."""
+    if conn.dialect.name == "postgresql":  # imported here: the PostgreSQL dialect costs a SQLite run start-up time
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)

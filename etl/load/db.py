@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
-from etl.config import ENV_VAR, is_sqlite, masked, resolve_url
+from etl.config import ENV_VAR, BadDatabaseURL, is_sqlite, masked, resolve_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 BACKENDS = ("sqlite", "postgresql")
@@ -53,8 +56,6 @@ def make_engine(url: str | None = None, must_exist: bool = False, **kwargs) -> E
     kwargs.setdefault("pool_pre_ping", True)
     if "application_name" not in make_url(resolved).query:
         # names the run's sessions, so the next run can end those a killed run left open (etl.load.lock)
-        from etl.load.lock import application_name
-
         connect_args = dict(kwargs.pop("connect_args", None) or {})
         connect_args.setdefault("application_name", application_name())
         kwargs["connect_args"] = connect_args
@@ -69,11 +70,15 @@ def make_engine(url: str | None = None, must_exist: bool = False, **kwargs) -> E
     return create_engine(resolved, **kwargs)
 
 
+def application_name(pid: int | None = None) -> str:
+    """What a run's PostgreSQL sessions call themselves, so a dead run's sessions can be recognised."""
+    return f"etl run pid={pid or os.getpid()} host={socket.gethostname()}"
+
+
 def _supported(url: str | None) -> str:
     """The resolved URL, or UnsupportedDatabase naming what was given (never a driver's import error)."""
     from sqlalchemy.exc import ArgumentError
 
-    from etl.config import BadDatabaseURL
 
     try:
         resolved = resolve_url(url)

@@ -10,15 +10,14 @@ blocks finds them all while keeping buckets small (16-bit keys for k = 6, not 9-
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
 
+from etl.constants import BEIJING, DUPLICATE_MAX_DISTANCE
 from etl.load.schema import documents
-from etl.transform.duplicates import DUPLICATE_MAX_DISTANCE
 
-BEIJING = timezone(timedelta(hours=8))
 MAX_BUCKET = 5000  # a band shared by more documents than this is template noise, not a story
 
 

@@ -15,9 +15,12 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from etl.load.bulk import bulk_insert, draw_ids, insert_with_ids
+from etl.load.bulk import bulk_insert, draw_ids, insert_for, insert_with_ids
 from etl.load.clean import clean_text
+from etl.load.dimdate import YearCoverage
+from etl.load.duplicates import order_key
 from etl.load.pending import mark_pending
+from etl.load.prelink import PreLinker
 from etl.load.schema import (
     agencies,
     agency_aliases,
@@ -29,10 +32,17 @@ from etl.load.schema import (
     sources,
 )
 from etl.load.vocabulary import indicator_codes
-from etl.records import AgencyMention, Failure, SourceRef
-from etl.reporting.dimdate import YearCoverage
+from etl.records import (
+    AgencyMention,
+    Failed,
+    Failure,
+    NotDocument,
+    Outcome,
+    SourceRef,
+    Transformed,
+    Unchanged,
+)
 from etl.version import extractor_version
-from etl.work import Failed, NotDocument, Outcome, Transformed, Unchanged
 
 LIST_SEPARATOR = "; "
 IN_CHUNK = 500  # bound parameters per IN (...) list, well under every driver's limit
@@ -67,14 +77,6 @@ class BatchCounts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures.extend(other.failures)
 
-
-def insert_for(conn: Connection, table):
-    """INSERT with ON CONFLICT support for the connection's dialect."""
-    if conn.dialect.name == "postgresql":  # imported here: the PostgreSQL dialect costs a SQLite run ~40 ms
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
 
 
 def chunked(items: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
@@ -256,9 +258,6 @@ class Loader:
 
     def _prelinks(self, conn: Connection, docs: list[tuple[int, Transformed]]) -> list[int | None]:
         """duplicate_of_id as guessed for these documents, in order (see etl.load.prelink)."""
-        from etl.load.duplicates import order_key  # imports the transform: not for a run that writes nothing
-        from etl.load.prelink import PreLinker
-
         if self.prelinker is None:
             self.prelinker = PreLinker()
 

@@ -111,11 +111,6 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_close_in_child)
 
 
-def application_name(pid: int | None = None) -> str:
-    """What a run's PostgreSQL sessions call themselves, so a dead run's sessions can be recognised."""
-    return f"etl run pid={pid or os.getpid()} host={socket.gethostname()}"
-
-
 def _process_gone(pid: int) -> bool:
     """True when no such process runs here (a zombie counts as gone: it holds nothing any more)."""
     try:

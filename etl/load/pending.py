@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection, Engine
 
+from etl.load.bulk import insert_for
 from etl.load.schema import pending_steps
 
 STEPS = ("link_duplicates", "dim_date")
@@ -23,8 +24,6 @@ STEPS = ("link_duplicates", "dim_date")
 
 def mark_pending(conn: Connection, run_id: int, steps: tuple[str, ...] = STEPS) -> None:
     """Record steps as pending in conn's transaction (a step already pending keeps its first run)."""
-    from etl.load.loader import insert_for
-
     stmt = insert_for(conn, pending_steps).on_conflict_do_nothing(index_elements=["step"])
     conn.execute(stmt, [{"step": step, "run_id": run_id, "since": datetime.now(UTC)} for step in steps])
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+from etl.load.dimdate import refresh_dim_date
+
 
 def after_load(engine: Engine, run_id: int) -> None:
     """Keep derived tables covering what is loaded.
@@ -11,6 +13,4 @@ def after_load(engine: Engine, run_id: int) -> None:
     dim_date gains the days of any new year the run brought in. The search index (fts_documents), when it is
     on, needs nothing here: triggers on documents keep it in sync on both databases, whoever writes the rows.
     """
-    from etl.reporting.dimdate import refresh_dim_date
-
     refresh_dim_date(engine)

@@ -2,8 +2,8 @@
 
 Why: on SQLite, setting duplicate_of_id on a stored row rewrites the whole row, body text included (a NULL
 becoming an integer changes the record's size, so SQLite cannot overwrite it in place). On a first load of a
-corpus full of copies, link_duplicates' UPDATEs after the run took a quarter of the run (30x bench corpus:
-55 of 208 s, serial, one core idle). A row inserted with its link already set costs nothing more.
+corpus full of copies, link_duplicates' UPDATEs after the run took a large serial share of the run, one core
+idle (bench/README.md). A row inserted with its link already set costs nothing more.
 
 The guess only has to be usually right: link_duplicates still recomputes every link exactly after the run and
 changes the rows the guess got wrong. So the index here is small and simple: the documents written by this
@@ -17,8 +17,8 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from etl.constants import DUPLICATE_MAX_DISTANCE
 from etl.load.duplicates import MASK64
-from etl.transform.duplicates import DUPLICATE_MAX_DISTANCE
 
 BLOCKS = 4
 BLOCK_BITS = 16

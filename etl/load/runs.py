@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
+from etl.load.bulk import insert_for
 from etl.load.schema import etl_runs, indicators
 from etl.load.vocabulary import indicator_rows
 
@@ -46,8 +47,6 @@ def finish_run(engine: Engine, run_id: int, status: str, counts: dict[str, int],
 
 def sync_vocabulary(engine: Engine) -> None:
     """Add indicator codes shipped with a newer package; codes are stable, labels may be updated."""
-    from etl.load.loader import insert_for
-
     wanted = indicator_rows()
     with engine.begin() as conn:
         columns = [indicators.c[c] for c in wanted[0]] if wanted else []

@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeDecorator
 
+from etl.constants import LEVELS, QUALIFIERS
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -69,8 +71,6 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than", "at_most", "range")
-LEVELS = ("national", "provincial", "prefectural", "county", "township")
 RUN_STATUSES = ("running", "succeeded", "partial", "failed", "aborted")
 VALUE = Numeric(24, 6, asdecimal=True)
 

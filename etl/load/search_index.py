@@ -3,17 +3,15 @@
 fts_documents has the same columns either way (document_id, title, body_text), so `etl search`, the
 search_documents report, the checks and anyone's SQL read it unchanged:
 
-- off: a view over documents. A search reads every title and body (LIKE): about 50 ms over the 3,500 laws
-  of the bench corpus (20 M characters), about 1.5 s at thirty times that.
+- off: a view over documents. A search reads every title and body (LIKE): its time grows with the corpus.
 - on: SQLite an FTS5 trigram index over documents' own columns (external content, kept in step by
   triggers); PostgreSQL a table with pg_trgm GIN indexes, kept in step by triggers. Searches of three
   characters or more read the index (ranked by bm25 on SQLite). Every load pays for it: indexing every
-  trigram of the text costs about 5 s of the database's CPU on laws/, built at once or row by row, which is
-  more than the rest of a first load together.
+  trigram of the text costs the database more than the rest of a first load together.
 
-Building it in one pass after a first load costs about what keeping it in step row by row does (laws/: 5.8 s
-against 5.3 s more for the load); once on, daily runs that add a few documents pay little for it. Enabling
-and disabling take the same writer lock as `etl run`.
+Building it in one pass after a first load costs about what keeping it in step row by row does (the figures:
+bench/README.md); once on, daily runs that add a few documents pay little for it. Enabling and disabling take
+the same writer lock as `etl run`.
 """
 
 from __future__ import annotations
@@ -26,6 +24,30 @@ from sqlalchemy.engine import Connection, Engine
 from etl.load import migrate
 from etl.load.faults import fault_point
 from etl.load.lock import writer_lock
+
+FTS_DESCRIPTION = (
+    "Full-text copy of documents.title and body_text for substring search in Chinese (SQLite: FTS5 "
+    "trigram; PostgreSQL: pg_trgm GIN indexes), kept in sync by triggers."
+)
+FTS_COLUMNS = {
+    "document_id": "documents.id",
+    "title": "copy of documents.title",
+    "body_text": "copy of documents.body_text",
+}
+FTS_VIEW_DESCRIPTION = (
+    "documents.title and body_text for substring search in Chinese, read straight from documents: the "
+    "search index is off (etl search-index enable builds it, for faster searches and slower loads)."
+)
+FTS_VIEW_COLUMNS = {
+    "document_id": "documents.id",
+    "title": "documents.title",
+    "body_text": "documents.body_text",
+}
+
+
+def fts_description(index_on: bool) -> tuple[str, dict[str, str]]:
+    """What fts_documents is, with the search index on (an index kept by triggers) or off (a view)."""
+    return (FTS_DESCRIPTION, FTS_COLUMNS) if index_on else (FTS_VIEW_DESCRIPTION, FTS_VIEW_COLUMNS)
 
 
 class SearchIndex(StrEnum):
@@ -122,8 +144,6 @@ def search_index_state(conn: Connection) -> SearchIndex:
 def _comment_postgres(conn: Connection, on: bool) -> None:
     """COMMENT ON takes no bind parameters: psycopg composes the literals, inside this transaction."""
     from psycopg import sql
-
-    from etl.reporting.catalog import fts_description
 
     kind = sql.SQL("TABLE" if on else "VIEW")
     description, columns = fts_description(on)

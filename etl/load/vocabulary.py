@@ -1,10 +1,10 @@
-"""The indicator vocabulary shipped with the package (etl/data/indicators.csv), as rows for the database."""
+"""The indicator vocabulary shipped with the package (etl/rules/indicators.csv), as rows for the database."""
 
 from __future__ import annotations
 
-import csv
 from functools import cache
-from importlib import resources
+
+from etl.rules import rows
 
 COLUMNS = ("code", "label_zh", "label_en", "measures", "typical_cues")
 
@@ -12,8 +12,7 @@ COLUMNS = ("code", "label_zh", "label_en", "measures", "typical_cues")
 @cache
 def indicator_rows() -> list[dict[str, str]]:
     """Every indicator of the vocabulary, in file order; codes are stable, rows may be added."""
-    text = resources.files("etl").joinpath("data/indicators.csv").read_text(encoding="utf-8")
-    return [{c: (row.get(c) or "").strip() for c in COLUMNS} for row in csv.DictReader(text.splitlines())]
+    return [{c: (row.get(c) or "").strip() for c in COLUMNS} for row in rows("indicators")]
 
 
 def indicator_codes() -> frozenset[str]:

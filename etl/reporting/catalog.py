@@ -1,7 +1,8 @@
 """Descriptions of the reporting views, for tools that cannot read PostgreSQL comments (Datasette on SQLite).
 
 Migrations 0002 and 0011 hold their own frozen copies (a migration must not change when this module does); a
-test checks they agree on PostgreSQL, where the migrations write them as COMMENT ON.
+test checks they agree on PostgreSQL, where the migrations write them as COMMENT ON. The search table's
+descriptions live with it, in etl.load.search_index (the load writes them).
 """
 
 from __future__ import annotations
@@ -151,27 +152,3 @@ VIEW_DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
 }
-
-FTS_DESCRIPTION = (
-    "Full-text copy of documents.title and body_text for substring search in Chinese (SQLite: FTS5 "
-    "trigram; PostgreSQL: pg_trgm GIN indexes), kept in sync by triggers."
-)
-FTS_COLUMNS = {
-    "document_id": "documents.id",
-    "title": "copy of documents.title",
-    "body_text": "copy of documents.body_text",
-}
-FTS_VIEW_DESCRIPTION = (
-    "documents.title and body_text for substring search in Chinese, read straight from documents: the "
-    "search index is off (etl search-index enable builds it, for faster searches and slower loads)."
-)
-FTS_VIEW_COLUMNS = {
-    "document_id": "documents.id",
-    "title": "documents.title",
-    "body_text": "documents.body_text",
-}
-
-
-def fts_description(index_on: bool) -> tuple[str, dict[str, str]]:
-    """What fts_documents is, with the search index on (an index kept by triggers) or off (a view)."""
-    return (FTS_DESCRIPTION, FTS_COLUMNS) if index_on else (FTS_VIEW_DESCRIPTION, FTS_VIEW_COLUMNS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from etl.constants import BEIJING
+from etl.load.lock import LockBusy, writer_lock
+from etl.load.search_index import SearchIndex, search_index_state
+from etl.load.search_index import search_index_complete as complete
 from etl.reporting.queries import Report, ReportError, Result, find_reports, run_report, sql_dir
-
-BEIJING = timezone(timedelta(hours=8))
 
 
 @dataclass(slots=True)
@@ -55,8 +57,6 @@ FTS5_INTEGRITY = Report(
 def fts5_integrity(conn: Connection) -> Result | None:
     """FTS5's integrity-check (rank 1: with the content table) in a transaction rolled back; None when the
     database is not SQLite or its search index is off."""
-    from etl.load.search_index import SearchIndex, search_index_state
-
     if conn.dialect.name != "sqlite" or search_index_state(conn) is not SearchIndex.ON:
         return None
     if conn.in_transaction():
@@ -94,7 +94,6 @@ def pending_steps_done(conn: Connection, engine: Engine) -> Result | None:
     """pending_steps rows of runs that are over; None on a database without the table (not migrated)."""
     from sqlalchemy import inspect
 
-    from etl.load.lock import LockBusy, writer_lock
 
     if not inspect(conn).has_table("pending_steps"):
         return None
@@ -111,8 +110,6 @@ def pending_steps_done(conn: Connection, engine: Engine) -> Result | None:
 
 
 def search_index_complete(conn: Connection) -> Result | None:
-    from etl.load.search_index import SearchIndex, search_index_state
-    from etl.load.search_index import search_index_complete as complete
 
     if search_index_state(conn) is not SearchIndex.ON:
         return None

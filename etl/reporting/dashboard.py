@@ -8,7 +8,6 @@ starts drawing once that view is there, with no code to change.
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 import tomllib
@@ -18,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from etl.reporting.queries import find_reports
+from etl.rules import rows as rule_rows
 
 DASHBOARD_TOML = Path(__file__).resolve().parent / "data" / "dashboard.toml"
-DIVISIONS_CSV = Path(__file__).resolve().parents[1] / "transform" / "data" / "divisions.csv"
 SLUG = "yibao"
 GRID_COLUMNS = 4
 TOP_SERIES = 8
@@ -84,9 +83,8 @@ def dashboard() -> Dashboard:
 @cache
 def provinces_sql() -> str:
     """The provinces of the division gazetteer as a (code, name) row set both databases read."""
-    with DIVISIONS_CSV.open(encoding="utf-8", newline="") as handle:
-        rows = [(r["code"], r["name"]) for r in csv.DictReader(handle)
-                if r["level"] == "province" and r["status"] == "current"]
+    rows = [(r["code"], r["name"]) for r in rule_rows("divisions")
+            if r["level"] == "province" and r["status"] == "current"]
     values = ", ".join(f"('{code}', '{name}')" for code, name in sorted(rows) if code.isdigit() and "'" not in name)
     # gazetteer data, not user input: six-digit codes and names without quotes
     return f"(SELECT column1 AS code, column2 AS name FROM (VALUES {values}) AS province_values)"  # noqa: S608

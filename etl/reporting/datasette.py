@@ -25,9 +25,12 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
+from etl.load.db import sqlite_path
 from etl.load.schema import metadata as schema_metadata
-from etl.reporting.catalog import VIEW_DESCRIPTIONS, fts_description
+from etl.load.search_index import SearchIndex, fts_description, search_index_state
+from etl.reporting.catalog import VIEW_DESCRIPTIONS
 from etl.reporting.checks import find_checks
+from etl.reporting.dashboard import dashboards_config, resolve
 from etl.reporting.queries import find_reports
 
 TITLE = "医保基金监管 · medical-insurance fund supervision"
@@ -83,8 +86,6 @@ def build_metadata(database: str = "etl", search_index: bool = False,
     the index for words of three characters or more, documents for shorter ones), so search_index only
     changes what fts_documents is said to be.
     """
-    from etl.reporting.dashboard import dashboards_config
-
     objects = known_objects() if objects is None else objects
     curated = curation()
     tables: dict[str, Any] = {}
@@ -135,15 +136,11 @@ def write_metadata(path: Path, metadata: dict[str, Any]) -> Path:
 
 def database_name(engine: Engine) -> str:
     """Datasette's name for the SQLite file behind engine: the file name without its suffix."""
-    from etl.load.db import sqlite_path
-
     return Path(sqlite_path(str(engine.url)) or "etl").stem
 
 
 def metadata_for(engine: Engine) -> dict[str, Any]:
     """Metadata for the SQLite file behind engine: named after the file, panels for the objects it has."""
-    from etl.load.search_index import SearchIndex, search_index_state
-
     with engine.connect() as conn:
         index_on = search_index_state(conn) is SearchIndex.ON
     return build_metadata(database_name(engine), index_on, database_objects(engine))
@@ -155,8 +152,6 @@ def write_metadata_for(engine: Engine, path: Path) -> Path:
 
 def waiting_panels(engine: Engine) -> list[str]:
     """One line per dashboard panel the database cannot draw yet or draws from a fallback, and what it lacks."""
-    from etl.reporting.dashboard import resolve
-
     resolved = resolve(database_objects(engine))
     return [f"{panel.slug}: waiting for {', '.join(missing)}" for panel, missing in resolved.waiting] + \
         [f"{panel.slug}: drawn from a fallback until there is {', '.join(missing)}"

@@ -17,8 +17,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-FORMATS = ("table", "csv", "json")
-
 
 def plain(value: Any) -> Any:
     """A JSON-ready value: whole numbers as int, other numbers as float, dates as ISO text."""

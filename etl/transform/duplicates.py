@@ -5,22 +5,11 @@ the text is first reduced to its letters and digits: punctuation, brackets, quot
 story. Shingles are 4 characters long, each counted once, and the sign of the per-bit sum gives the
 fingerprint. A shingle's 64-bit hash chains the splitmix64 finalizer over its 4 code points (each position
 with its own seed), computed for all shingles of a text at once with NumPy: stable across processes and
-platforms (unlike ``hash()``), and ~8x faster than the BLAKE2b-per-shingle version it replaced, which
-was half of the whole transform (bench/README.md).
+platforms (unlike ``hash()``), and fast enough that fingerprints are a small part of the transform.
 
-DUPLICATE_MAX_DISTANCE was measured with this hash (tests/extract/test_duplicates.py keeps it honest):
-- seed 002 (贝果财经) against a Sina-style republished copy (tests/fixtures/extract/republished_002_sina.md:
-  extra 记者 byline, 「」 and （） instead of “” and (), editor line, ad comment, 13 s later): distance 2;
-  the copy plus one extra sentence: 2; with 1 of its 18 paragraphs dropped at random: median 4 (200 draws),
-  2 dropped: median 8, 4 dropped: median 11.
-- the 51 daily briefings in corpus/news (one template, different news): closest pair 17, median 29.
-- the five seeds among themselves: 26 to 39.
-- laws: 57 pairs within 6 bits (53 with the BLAKE2b hash; the nearest-neighbour histograms of the two
-  agree bin by bin within noise): successive versions of one law and cities' regulations copied from one
-  model text (…市制定地方性法规条例).
-6 keeps a republished copy with light edits, and stays well below the briefings (≥ 17); it links versions of
-one law and the closest model-text copies, which are in effect the same text. The loader's pigeonhole
-banding then uses 7 bands of 9 bits.
+DUPLICATE_MAX_DISTANCE (etl/constants.py) keeps a republished copy with light edits and stays well below the
+distance between different documents of one template; the distances it was chosen from are in bench/README.md
+and tests/extract/test_duplicates.py keeps it honest.
 """
 
 from __future__ import annotations
@@ -30,10 +19,11 @@ from functools import cache
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
+from etl.constants import DUPLICATE_MAX_DISTANCE  # noqa: F401 - re-exported for the transform's callers
+
 if TYPE_CHECKING:
     import numpy as np
 
-DUPLICATE_MAX_DISTANCE = 6
 SHINGLE_CHARS = 4
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _MASK64 = (1 << 64) - 1
@@ -43,7 +33,7 @@ _LANE_ROWS = 255  # rows whose 0/1 byte lanes can be added before a lane could o
 _BYTE_LANES = 0x0101010101010101  # bit 0 of each of the 8 bytes of a 64-bit word
 
 # Per-position seeds, so 'abcd' and 'dcba' hash apart; and the splitmix64 finalizer's constants. Plain ints:
-# NumPy (~60 ms, ~15 MB) is imported on the first fingerprint, not by the loader importing the threshold.
+# NumPy is imported on the first fingerprint, not by a module that only imports this one.
 _POSITION_SEEDS = [
     int.from_bytes(blake2b(b"etl-simhash-%d" % position, digest_size=8).digest(), "little")
     for position in range(SHINGLE_CHARS)
@@ -66,7 +56,7 @@ def _splitmix64(values: np.ndarray) -> np.ndarray:
 @cache
 def _is_letter_table() -> np.ndarray:
     """For each BMP code point, whether _NOT_WORD keeps it: indexing this with a text's code points drops
-    punctuation and spaces ~3x faster than the regex does, with the regex's own idea of a letter."""
+    punctuation and spaces faster than the regex does, with the regex's own idea of a letter."""
     import numpy as np
 
     kept = _NOT_WORD.sub("", "".join(map(chr, range(_BMP))))
@@ -113,7 +103,7 @@ def bit_counts(hashes: np.ndarray) -> np.ndarray:
 
     Counted in byte lanes rather than by unpacking every bit: (hashes >> k) & 0x0101…01 holds bit k of each
     byte as a 0/1 byte, and 255 such words add up without a carry between bytes. Three NumPy passes per
-    shift instead of a 64-column matrix of bits; ~4x faster.
+    shift instead of a 64-column matrix of bits.
     """
     import numpy as np
 

@@ -13,68 +13,29 @@ Cues come from the CSV's typical_cues; "A…B" matches A and B a few characters 
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from etl.transform.units import CASE_UNITS, INSTITUTION_UNITS, PERCENT_UNITS, PERSON_UNITS, is_money
+from etl.rules import RULES_DIR, TABLES, items, read_table, rows
+from etl.transform.units import PERCENT_UNITS, is_money
 
-VOCABULARY_PATH = Path(__file__).resolve().parent.parent / "data" / "indicators.csv"
+VOCABULARY_PATH = RULES_DIR / "indicators.csv"
 
-# Codes whose cues name a specific act; they beat generic cues anywhere in the clause.
-SPECIFIC_CODES = frozenset({
-    "funds_recovered",
-    "agreements_suspended", "agreements_terminated", "settlement_suspended_persons", "institutions_closed",
-    "cases_supervised", "referred_to_police", "referred_to_discipline", "suspects_arrested",
-    "gangs_dismantled", "penalty_decisions", "fines", "funds_involved", "losses_avoided",
-    "funds_deducted", "rewards_paid",
-    # court, procuratorate and police stages, and what a case report counts
-    "arrests_approved", "prosecutions_filed", "referred_for_prosecution", "court_cases_concluded",
-    "defendants_sentenced", "suspects_on_bail", "inspection_teams", "fine_multiple", "drugs_seized",
-})
+# Codes whose cues name a specific act; they beat generic cues anywhere in the clause (indicator_rules.csv).
+SPECIFIC_CODES = frozenset(row["code"] for row in rows("indicator_rules") if row["rank"] == "specific")
 
-# Count codes that only make sense with some measure words; codes not listed take any count unit.
+# Count codes that only make sense with some measure words; codes without units take any count unit.
 COMPATIBLE_UNITS: dict[str, frozenset[str]] = {
-    "institutions_inspected": INSTITUTION_UNITS,
-    "institutions_handled": INSTITUTION_UNITS,
-    "institutions_self_inspected": INSTITUTION_UNITS,
-    "institutions_closed": INSTITUTION_UNITS,
-    "agreements_suspended": INSTITUTION_UNITS | {"份", "项"},
-    "agreements_terminated": INSTITUTION_UNITS | {"份", "项"},
-    "settlement_suspended_persons": PERSON_UNITS,
-    "suspects_arrested": PERSON_UNITS,
-    "staff_handled": PERSON_UNITS,
-    "gangs_dismantled": frozenset({"个", "伙"}),
-    "cases_investigated": CASE_UNITS,
-    "cases_supervised": CASE_UNITS,
-    "penalty_decisions": frozenset({"个", "份", "件", "起", "项"}),
-    "problems_found": frozenset({"个", "项", "条", "处", "类"}),
-    "clues_found": frozenset({"条", "个", "件", "批"}),
-    "reports_received": frozenset({"件", "起", "条", "个", "次", "人次"}),
-    "cases_publicized": frozenset({"例", "起", "个", "件", "批", "批次"}),
-    "insured_persons_handled": PERSON_UNITS,
-    "officials_disciplined": PERSON_UNITS,
-    "arrests_approved": PERSON_UNITS | {"件"},
-    "prosecutions_filed": PERSON_UNITS | {"件"},
-    "referred_for_prosecution": PERSON_UNITS | {"件", "起"},
-    "court_cases_concluded": frozenset({"件", "起", "宗"}),
-    "defendants_sentenced": PERSON_UNITS,
-    "suspects_on_bail": PERSON_UNITS,
-    "inspection_teams": frozenset({"组次", "组", "个", "批次"}),
-    "fine_multiple": frozenset({"倍"}),
-    "drugs_seized": frozenset({"盒", "瓶", "支", "袋", "粒", "片", "剂", "种"}),
+    row["code"]: frozenset(items(row["units"], " ")) for row in rows("indicator_rules") if row["units"]
 }
-# Measure words that belong to one kind of figure only: a code must list them to take them.
-RESTRICTED_UNITS = frozenset({"倍", "组次"})
+# Measure words that belong to one kind of figure only: a code must list them to take them (restricted_units.csv).
+RESTRICTED_UNITS = frozenset(row["unit"] for row in rows("restricted_units"))
 
 _GAP = "[^，,；;。！？!?\n]{0,12}?"
 # Cues that name the wrong-doing rather than an act against it: "追回被骗取的医保基金12万元" is a recovery.
-WEAK_CUES = frozenset({
-    "骗取", "套取", "骗取医保基金", "造成…损失", "导致…损失", "违法违规使用", "违规使用", "违规报销", "获得医保",
-    "申领医保基金", "虚报", "欺诈骗保", "案件", "犯罪嫌疑人", "疑犯",  # the counted noun, weaker than the act (批准逮捕犯罪嫌疑人12人)
-})
+WEAK_CUES = frozenset(row["cue"] for row in rows("weak_cues"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,17 +61,17 @@ class Vocabulary:
 
 def load_indicators(path: Path = VOCABULARY_PATH) -> dict[str, Indicator]:
     """Read the vocabulary CSV (code,label_zh,label_en,measures,typical_cues)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {
-            row["code"]: Indicator(
-                code=row["code"],
-                label_zh=row["label_zh"],
-                label_en=row["label_en"],
-                measures=row["measures"],
-                cues=tuple(cue.strip() for cue in row["typical_cues"].split(";") if cue.strip()),
-            )
-            for row in csv.DictReader(handle)
-        }
+    table = rows("indicators") if path == VOCABULARY_PATH else read_table(TABLES["indicators"], path.parent)
+    return {
+        row["code"]: Indicator(
+            code=row["code"],
+            label_zh=row["label_zh"],
+            label_en=row["label_en"],
+            measures=row["measures"],
+            cues=tuple(cue.strip() for cue in row["typical_cues"].split(";") if cue.strip()),
+        )
+        for row in table
+    }
 
 
 @lru_cache(maxsize=4)

@@ -10,16 +10,15 @@ indicator, period. Repeats of one fact (title and body, or twice in the body) co
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 
 from etl.records import MetricRecord
+from etl.rules import rows
 from etl.transform.indicators import classify
 from etl.transform.numbers import (
     ARABIC_PATTERN,
@@ -60,9 +59,8 @@ BARE_MONEY_REGEX = re.compile(
 @cache
 def _money_leads() -> tuple[tuple[str, str], ...]:
     """Words after which a number with 万/亿 is money though 元 is missing, with its currency
-    (data/money_leads.csv: a currency written in front, or a money word such as 罚款, 追回)."""
-    with resources.files("etl.transform").joinpath("data/money_leads.csv").open(encoding="utf-8") as fh:
-        return tuple((row["word"], row["currency"]) for row in csv.DictReader(fh))
+    (etl/rules/money_leads.csv: a currency written in front, or a money word such as 罚款, 追回)."""
+    return tuple((row["word"], row["currency"]) for row in rows("money_leads"))
 
 # words that may stand between the money word and the number (罚款共计1800万, 追回超过2亿)
 _MONEY_FILLER_REGEX = re.compile(r"(?:共计|合计|总计|累计|共|高达|达到|达|为|约|大约|超过|超|逾|近)+$")
@@ -87,17 +85,11 @@ NORMATIVE_MODALS_PER_1000 = 2.0
 TOTAL_REGEX = re.compile(r"共计|合计|总计|共")
 THRESHOLD_QUALIFIERS = frozenset({"at_least", "at_most", "less_than", "range"})
 
-_PREFIX_QUALIFIERS = (
-    ("不超过", "at_most"), ("不高于", "at_most"), ("不多于", "at_most"), ("最多", "at_most"),
-    ("不少于", "at_least"), ("不低于", "at_least"), ("至少", "at_least"),
-    ("不到", "less_than"), ("不足", "less_than"), ("不满", "less_than"), ("未满", "less_than"),
-    ("少于", "less_than"), ("低于", "less_than"), ("多于", "more_than"), ("高于", "more_than"),
-    ("超过", "more_than"), ("逾", "more_than"), ("超", "more_than"),
-    ("大约", "approx"), ("约为", "approx"), ("将近", "approx"), ("接近", "approx"), ("约", "approx"),
-    ("近", "approx"),
-)
-_POST_QUALIFIERS = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "左右": "approx", "上下": "approx"}
-_PREFIX_CURRENCY = ("人民币", "美元", "港币", "港元")
+# qualifier_words.csv; longest first, so 不超过 is tried before 超过 and 约为 before 约
+_PREFIX_QUALIFIERS = tuple(sorted(((row["word"], row["qualifier"]) for row in rows("qualifier_words")
+                                   if row["position"] == "before"), key=lambda pair: -len(pair[0])))
+_POST_QUALIFIERS = {row["word"]: row["qualifier"] for row in rows("qualifier_words") if row["position"] == "after"}
+_PREFIX_CURRENCY = tuple(row["word"] for row in rows("currencies") if row["prefix"] == "yes")  # currencies.csv
 # After a count in Chinese numerals, these show the count stands after its noun (犯罪嫌疑人三名，).
 _CLAUSE_FOLLOWERS = frozenset("，,。；;、）)！？!?：:\n 　")
 

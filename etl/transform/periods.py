@@ -11,20 +11,19 @@ before it in its sentence, paragraph or frame (自2025年4月起 … 截至目�
 Kinds: year, half, quarter, month, year_to_date (a year's first months, 今年以来), span (any other closed
 stretch, several years included), cumulative_since (since a start, to a date), as_of (only an end), case (the
 stretch a single case's acts took: 2019年至2021年期间，被告人…骗取). cumulative: a running total (累计, 以来,
-截至 …) anywhere in the scope. The words are data (data/period_words.csv, both scripts).
+截至 …) anywhere in the scope. The words are data (etl/rules/period_words.csv, both scripts).
 """
 
 from __future__ import annotations
 
 import calendar
-import csv
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from importlib import resources
 
+from etl.rules import rows
 from etl.transform.numbers import CHINESE_DIGITS, parse_chinese
 
 PERIOD_KINDS = ("year", "half", "quarter", "month", "year_to_date", "span", "cumulative_since", "as_of", "case")
@@ -45,12 +44,11 @@ class Period:
 def _words() -> dict[str, dict[str, str]]:
     """meaning -> {word: value}, each word in both scripts."""
     found: dict[str, dict[str, str]] = {}
-    with resources.files("etl.transform").joinpath("data/period_words.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            words = found.setdefault(row["meaning"], {})
-            for word in (row["word"], row["traditional"]):
-                if word:
-                    words[word] = row["value"]
+    for row in rows("period_words"):
+        words = found.setdefault(row["meaning"], {})
+        for word in (row["word"], row["traditional"]):
+            if word:
+                words[word] = row["value"]
     return found
 
 

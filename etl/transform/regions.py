@@ -7,12 +7,12 @@ six-digit code of that place, and its level. The table is read once, lazily, int
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from etl.rules import rows as rule_rows
 
 # 直辖市 and 自治区 bodies are provincial, 地级市/自治州/地区/盟 prefectural, 县/县级市/区/旗 county.
 LEVELS = {"province": "provincial", "prefecture": "prefectural", "county": "county"}
@@ -153,7 +153,6 @@ def _lengths_by(key: Callable[[str], str], names: Iterable[str]) -> dict[str, tu
 def gazetteer() -> Gazetteer:
     """The shipped division table, loaded once per process."""
     rows: list[Region] = []
-    with resources.files("etl.transform").joinpath("data/divisions.csv").open(encoding="utf-8") as fh:
-        for rec in csv.DictReader(fh):
-            rows.append(Region(rec["code"], rec["name"], rec["level"], rec["status"] == "current"))
+    for rec in rule_rows("divisions"):
+        rows.append(Region(rec["code"], rec["name"], rec["level"], rec["status"] == "current"))
     return Gazetteer(rows)

@@ -6,36 +6,11 @@ all go without them), which is what keeps precision high. Order matters in the r
 
 from __future__ import annotations
 
-import csv
 from functools import cache
-from importlib import resources
 
-CURRENCIES: dict[str, str] = {
-    "元人民币": "CNY",
-    "人民币元": "CNY",
-    "人民币": "CNY",
-    "元": "CNY",
-    "美元": "USD",
-    "美金": "USD",
-    "港元": "HKD",
-    "港币": "HKD",
-    "欧元": "EUR",
-    "日元": "JPY",
-    "英镑": "GBP",
-    "韩元": "KRW",
-    "澳元": "AUD",
-    "元港币": "HKD",
-    "新台币": "TWD",
-    "台币": "TWD",
-    "元新台币": "TWD",
-    "新台币元": "TWD",
-    "澳门元": "MOP",
-    "澳门币": "MOP",
-    "元澳门币": "MOP",
-    "葡币": "MOP",
-    "日圆": "JPY",
-    "美圆": "USD",
-}
+from etl.rules import rows
+
+CURRENCIES: dict[str, str] = {row["word"]: row["code"] for row in rows("currencies")}  # currencies.csv
 
 # Measure words of counted things. 个 is not a unit before a duration (3个月) or a percentage point.
 COUNT_UNITS = (
@@ -101,9 +76,8 @@ CASE_UNITS = frozenset({"起", "件", "宗", "个", "例"})
 
 @cache
 def _outlet_currencies() -> dict[str, str]:
-    """Hong Kong and Macau outlets, whose bare 元 is their own currency (data/outlet_currencies.csv)."""
-    with resources.files("etl.transform").joinpath("data/outlet_currencies.csv").open(encoding="utf-8") as fh:
-        return {row["outlet"]: row["currency"] for row in csv.DictReader(fh)}
+    """Hong Kong and Macau outlets, whose bare 元 is their own currency (etl/rules/outlet_currencies.csv)."""
+    return {row["outlet"]: row["currency"] for row in rows("outlet_currencies")}
 
 
 def local_currency(outlets: tuple[str | None, ...], body_text: str) -> str | None:

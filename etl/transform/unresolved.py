@@ -10,13 +10,12 @@ a word such as 我, 由, 联合 (never 各市, 全省 or a list of levels such a
 from __future__ import annotations
 
 import bisect
-import csv
 import itertools
 import re
 from functools import cache
-from importlib import resources
 
 from etl.records import AgencyMention
+from etl.rules import rows
 from etl.transform.agencies import longest_first_pattern
 
 BARE_PREFIXES = ("自治区", "自治州", "省", "市", "县", "区", "州", "旗")
@@ -27,8 +26,7 @@ _LEVEL_CHARS = "省市县区乡镇级"
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    with resources.files("etl.transform").joinpath("data/local_agency_suffixes.csv").open(encoding="utf-8") as fh:
-        suffixes = [row["surface"] for row in csv.DictReader(fh)]
+    suffixes = [row["surface"] for row in rows("local_agency_suffixes")]
     # starts with the prefix, not with a look-behind: the engine then skips to the next 市/县/区 … at C speed
     return re.compile(longest_first_pattern(BARE_PREFIXES) + longest_first_pattern(suffixes))
 

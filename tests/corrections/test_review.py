@@ -145,7 +145,7 @@ def test_correct_commands_write_what_a_run_applies(sqlite_url, corpus, tmp_path,
     assert run_etl(etl_bin, "run", str(corpus), "--db", sqlite_url, "-q", "--workers", "1", cwd=work).returncode == 0
     (doc_id,) = query(sqlite_url, "SELECT id FROM documents WHERE source_path = '002_17d52a4c04d940ef.txt'")[0]
     commands = [
-        ["set-metric", str(doc_id), "605万起", "--indicator", "cases_investigated", "--note", "the ministry's count"],
+        ["set-metric", str(doc_id), "605万起", "--occurrence", "2", "--indicator", "cases_investigated", "--note", "the ministry's count"],
         ["suppress-metric", "002_17d52a4c04d940ef.txt", "388万处"],
         ["set-document", "nodate.txt", "--date", "2024-01-02", "--any-version"],
         ["alias", "全省医保部门", "测试省医疗保障局", "--level", "provincial", "--region", "测试省"],

@@ -9,10 +9,10 @@ import pytest
 
 from etl.extract import extract_document
 from etl.records import ExtractedDocument, StageError
+from tests.conftest import require_shared
 from tests.extract.conftest import CORPUS
 
-if not CORPUS.is_dir():
-    pytest.skip(f"shared corpus not found at {CORPUS}", allow_module_level=True)
+require_shared(CORPUS)
 
 NOT_DOCUMENTS = {"README.md", "MANIFEST.tsv"}  # the corpus's own notes, skipped by the pipeline's walk
 FORBIDDEN_IN_NEWS = ("article_adlist", "新浪财经APP", "返回首页", "appendQr", "<", "责任编辑")

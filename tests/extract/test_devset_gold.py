@@ -14,7 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DEVSET = REPO / "tests" / "data" / "devset"
-VOCAB = REPO / "etl" / "data" / "indicators.csv"
+VOCAB = REPO / "etl" / "rules" / "indicators.csv"
 QUALIFIERS = {"exact", "approx", "more_than", "at_least", "less_than", "at_most", "range"}
 BEIJING = timezone(timedelta(hours=8))
 SETS = {"dev": (30, 8), "holdout": (10, 3)}  # issue 24: at least N pages, of which M in traditional script

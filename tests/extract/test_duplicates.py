@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
-
 from etl.transform.duplicates import DUPLICATE_MAX_DISTANCE, hamming, simhash
+from tests.conftest import needs_shared
 from tests.extract.conftest import CORPUS, FIXTURES, extract_path
 
 
@@ -38,7 +37,7 @@ def test_different_seeds_do_not_link(seed_path) -> None:
     assert min(hamming(a, b) for a, b in itertools.combinations(hashes, 2)) > DUPLICATE_MAX_DISTANCE
 
 
-@pytest.mark.skipif(not (CORPUS / "news").is_dir(), reason="shared corpus news/ folder is missing")
+@needs_shared(CORPUS / "news")
 def test_daily_briefings_sharing_a_template_do_not_link() -> None:
     briefings = sorted((CORPUS / "news").glob("mybolgfor__*-DailyFinanceNews*.md"))
     assert len(briefings) > 40

@@ -1,28 +1,10 @@
-"""The outlet table (etl/extract/data/outlets.csv) is well formed, and names are read as the rules say."""
+"""Names are read as the outlet table (etl/rules/outlets.csv, checked in tests/rules/) and the rules say."""
 
 from __future__ import annotations
-
-import csv
-from pathlib import Path
 
 import pytest
 
 from etl.extract.outlets import outlet_from_name, stated_outlet
-
-TABLE = Path(__file__).resolve().parents[2] / "etl" / "extract" / "data" / "outlets.csv"
-
-
-def test_table_rows_are_well_formed_and_aliases_unambiguous() -> None:
-    rows = list(csv.DictReader(TABLE.open(encoding="utf-8")))
-    names = [row["name"] for row in rows]
-    assert len(names) == len(set(names))
-    assert {row["kind"] for row in rows} <= {"media", "wire", "government"}
-    seen: dict[str, str] = {}
-    for row in rows:
-        for alias in filter(None, row["aliases"].split("|")):
-            key = alias.lower() if alias.isascii() else alias
-            assert alias == alias.strip() and key not in names, alias
-            assert seen.setdefault(key, row["name"]) == row["name"], f"{alias} names two outlets"
 
 
 @pytest.mark.parametrize(("written", "name", "kind"), [

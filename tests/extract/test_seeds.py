@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 import pytest
 
+from tests.conftest import require_shared
 from tests.extract.conftest import GOLD, SEEDS, extract_path
 
-if not GOLD.exists():
-    pytest.skip(f"gold file {GOLD} is missing", allow_module_level=True)
+require_shared(GOLD)
 
 GOLD_DOCUMENTS = json.loads(GOLD.read_text(encoding="utf-8"))["documents"]
 

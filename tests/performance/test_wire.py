@@ -13,10 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract.files import FileRef
-from etl.records import AgencyMention, Failure, SourceRef
+from etl.records import (
+    AgencyMention,
+    Failed,
+    Failure,
+    FileRef,
+    NotDocument,
+    SourceRef,
+    Task,
+    Transformed,
+    Unchanged,
+)
 from etl.wire import fast_pickle
-from etl.work import Failed, NotDocument, Task, Transformed, Unchanged, process
+from etl.work import process
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 CROSSING = (AgencyMention, Failure, SourceRef, FileRef, Task, Unchanged, Transformed, NotDocument, Failed)

@@ -37,7 +37,7 @@ def test_workers_start_before_the_lock_only_for_a_new_file(tmp_path, seeds_copy,
     monkeypatch.setattr(ProcessPoolExecutor, "submit", counting_submit)
     url = str(tmp_path / "new.db")
     assert run([str(seeds_copy)], url, workers=2).files_new == 5
-    assert submitted[0] == "_nothing" and "process_batch" in submitted  # warmed first, then the work
+    assert submitted.index("process_batch") > 0  # the pool was started (warmed) before the first batch
     submitted.clear()
     again = run([str(seeds_copy)], url, workers=2)
     assert again.files_unchanged == 5 and submitted == []

@@ -14,6 +14,7 @@ import pytest
 
 from etl import pipeline
 from etl.pipeline import RunOptions
+from tests.conftest import require_shared
 from tests.helpers import snapshot
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,8 +53,8 @@ def test_seeds_identical_with_two_workers(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_corpus_sample_identical_with_two_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    if not (CORPUS / "laws").is_dir() or not (CORPUS / "news").is_dir():
-        pytest.skip(f"the shared corpus is not at {CORPUS} (laws/ and news/): only the seeds are compared")
+    require_shared(CORPUS / "laws")
+    require_shared(CORPUS / "news")
     tree = tmp_path / "input"
     shutil.copytree(SEEDS, tree / "seeds")
     for part, every in (("laws", LAWS_EVERY), ("news", NEWS_EVERY)):

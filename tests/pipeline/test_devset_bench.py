@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import needs_shared
+
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 HARNESS = REPO / "bench" / "devset.py"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not (SHARED / "gold" / "seeds.json").exists(), reason=f"{SHARED} (seeds' gold) is not here"),
+    needs_shared(SHARED / "gold" / "seeds.json"),
 ]
 
 

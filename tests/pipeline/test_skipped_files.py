@@ -11,7 +11,7 @@ import pytest
 
 from etl import work
 from etl.api import run
-from tests.pipeline.test_run import query
+from tests.helpers import query
 
 SECTION_PAGE = "---\nbookCollapseSection: true\nweight: 3\n---\n"
 A_DOCUMENT = "---\ntitle: 医保基金专项检查通报\ndate: 2023-05-06 10:00:00\n---\n市医保局追回医保基金120万元。\n"

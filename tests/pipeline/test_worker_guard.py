@@ -6,8 +6,8 @@ import time
 
 import etl.transform
 from etl import work
-from etl.extract.files import FileRef
-from etl.work import Failed, Task, process
+from etl.records import Failed, FileRef, Task
+from etl.work import process
 
 
 def test_a_file_that_takes_too_long_is_a_failure_not_a_hang(monkeypatch, tmp_path):

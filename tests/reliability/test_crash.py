@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from tests.conftest import needs_shared
 from tests.reliability.rel_support import (
     LAWS,
     duplicate_rows,
@@ -31,7 +32,7 @@ from tests.reliability.rel_support import (
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not LAWS.is_dir(), reason=f"the laws corpus is not at {LAWS}"),
+    needs_shared(LAWS),
 ]
 
 

@@ -14,12 +14,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.extract import extract_document
-from etl.extract.files import FileRef
-from etl.records import DocumentRecord, ExtractedDocument, StageError
+from etl.records import (
+    DocumentRecord,
+    ExtractedDocument,
+    Failed,
+    FileRef,
+    StageError,
+    Task,
+    Transformed,
+    Unchanged,
+)
 from etl.transform import transform_document
 from etl.transform.agencies import find_agencies
 from etl.transform.metrics import extract_metrics
-from etl.work import Failed, Task, Transformed, Unchanged, process
+from etl.work import process
 
 FUZZ = settings(max_examples=int(os.environ.get("ETL_FUZZ_EXAMPLES", "150")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

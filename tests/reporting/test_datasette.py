@@ -6,66 +6,19 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from etl.load.db import make_engine, sqlite_path
-from etl.reporting.datasette import available, build_metadata, datasette_command, write_metadata_for
+from etl.reporting.datasette import build_metadata
 from etl.reporting.queries import find_reports
 from etl.reporting.search import search
 from tests.reporting.conftest import EXTRA, NHSA, load_corpus
-
-needs_datasette = pytest.mark.skipif(not available(), reason="datasette is not installed (optional extra: "
-                                                             "pip install 'yibao-etl[datasette]')")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str, deadline: float) -> bytes:
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.read()
-        except OSError as exc:  # not listening yet
-            last = exc
-            time.sleep(0.2)
-    raise AssertionError(f"Datasette did not answer {url}: {last}")
-
-
-def _get_json(url: str, deadline: float) -> object:
-    return json.loads(_get(url, deadline).decode("utf-8"))
-
-
-@contextmanager
-def served(sqlite_url: str, tmp_path: Path) -> Iterator[str]:
-    """`etl datasette`'s command serving the database at sqlite_url; yields the database's base URL."""
-    db_file = Path(sqlite_path(sqlite_url))
-    engine = make_engine(sqlite_url)
-    meta = write_metadata_for(engine, tmp_path / "metadata.json")
-    engine.dispose()
-    port = _free_port()
-    server = subprocess.Popen(datasette_command(db_file, meta, "127.0.0.1", port),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}/{db_file.stem}"
-        _get(f"{base}.json", time.monotonic() + 60)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+from tests.reporting.datasette_support import free_port, get, get_json, needs_datasette, served
 
 
 def test_metadata_is_curated_for_analysts():
@@ -113,23 +66,23 @@ def test_datasette_serves_curated_pages_and_canned_queries(sqlite_url, seeds_cop
     load_corpus(sqlite_url, seeds_copy, EXTRA).dispose()
     with served(sqlite_url, tmp_path) as base:
         deadline = time.monotonic() + 30
-        rows = _get_json(f"{base}/funds_recovered_by_agency_year.json?_shape=array", deadline)
+        rows = get_json(f"{base}/funds_recovered_by_agency_year.json?_shape=array", deadline)
         nhsa = [r for r in rows if r["agency_name"] == NHSA and r["year"] == 2021]
         assert nhsa and nhsa[0]["largest_running_total"] == 50_700_000_000
-        one = _get_json(f"{base}/document_metrics.json?_shape=array&document_id=1", deadline)
+        one = get_json(f"{base}/document_metrics.json?_shape=array&document_id=1", deadline)
         assert any(r["raw_text"] == "约506亿元" for r in one)
-        view = _get_json(f"{base}/v_metrics.json?_shape=array&indicator=funds_recovered", deadline)
+        view = get_json(f"{base}/v_metrics.json?_shape=array&indicator=funds_recovered", deadline)
         assert view and all(r["indicator_label_zh"] == "追回/退回医保基金" for r in view)
-        page = _get(f"{base}/v_metrics", deadline).decode("utf-8")
+        page = get(f"{base}/v_metrics", deadline).decode("utf-8")
         head = page[page.index('<table class="rows-and-columns">'):]
         order = [head.index(f'data-column="{c}"') for c in ("published_on", "agency_name", "value", "unit",
                                                              "metric_id")]
         assert order == sorted(order)  # the analyst's columns first, ids after
         assert "指标数值 · v_metrics" in page and "window.yibaoLabels" in page
-        report = _get(f"{base}/funds_recovered_by_agency_year", deadline).decode("utf-8")
+        report = get(f"{base}/funds_recovered_by_agency_year", deadline).decode("utf-8")
         assert "WITH facts AS" not in report and "_hide_sql" not in report  # the SQL is folded away
         assert '<span class="show-hide-sql">' in report and "各机构各年度追回医保基金" in report
-        reading = _get(f"{base}/documents/1", deadline).decode("utf-8")
+        reading = get(f"{base}/documents/1", deadline).decode("utf-8")
         assert "/etl/document_metrics?document_id=1" in reading
         assert 'class="yibao-reading"' in reading and reading.index("yibao-body") < reading.index('data-column="file_path"')
 
@@ -137,7 +90,7 @@ def test_datasette_serves_curated_pages_and_canned_queries(sqlite_url, seeds_cop
 def _found(base: str, table: str, words: str) -> set[int]:
     query = urllib.parse.urlencode({"_search": words, "_shape": "array", "_size": "max"})
     key = "metric_id" if table == "v_metrics" else "id"
-    return {r[key] for r in _get_json(f"{base}/{table}.json?{query}", time.monotonic() + 10)}
+    return {r[key] for r in get_json(f"{base}/{table}.json?{query}", time.monotonic() + 10)}
 
 
 @pytest.mark.slow
@@ -158,7 +111,7 @@ def test_search_box_finds_short_words_and_every_word(index, sqlite_url, seeds_co
         assert not _found(base, "v_documents", "骗保 没有这个词")
         figures = _found(base, "v_metrics", "约506亿元")
         assert figures and len(figures) < len(_found(base, "v_metrics", "医"))
-        page = _get(f"{base}/v_documents?_search=%E9%AA%97%E4%BF%9D", time.monotonic() + 10).decode("utf-8")
+        page = get(f"{base}/v_documents?_search=%E9%AA%97%E4%BF%9D", time.monotonic() + 10).decode("utf-8")
         assert 'name="_search" value="骗保"' in page and "“骗保”" in page
     engine.dispose()
 
@@ -170,12 +123,12 @@ def test_serve_ends_datasette_and_removes_its_files_when_stopped(stop, sqlite_ur
     load_corpus(sqlite_url, seeds_copy).dispose()
     temp = tmp_path / "tmp"
     temp.mkdir()
-    port = _free_port()
+    port = free_port()
     parent = subprocess.Popen([*etl_bin, "datasette", "serve", "--db", sqlite_url, "--port", str(port)],
                               env={**os.environ, "TMPDIR": str(temp)}, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
     try:
-        _get(f"http://127.0.0.1:{port}/etl.json", time.monotonic() + 60)
+        get(f"http://127.0.0.1:{port}/etl.json", time.monotonic() + 60)
         children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
         assert len(children) == 1 and any(temp.iterdir())  # Datasette, and the metadata it reads
         parent.send_signal(stop)

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
@@ -14,21 +13,12 @@ from sqlalchemy import update
 
 from etl.cli import cli
 from etl.load.schema import documents
-from etl.reporting.queries import find_reports, get_report, run_report
+from etl.reporting.queries import find_reports, run_report
+from tests.helpers import num, rows
 from tests.reporting.conftest import CONFLICT, COPY_OF_000, NHSA, SEED_000, YEAR_2019, doc_id
 
 YI = 100_000_000
 
-
-def rows(engine, name: str, **params) -> list[dict]:
-    with engine.connect() as conn:
-        result = run_report(conn, get_report(name), params)
-    return [dict(zip(result.columns, r, strict=True)) for r in result.rows]
-
-
-def num(value) -> Decimal | None:
-    """SQLite returns int/float, PostgreSQL Decimal: compare as Decimal."""
-    return None if value is None else Decimal(str(value))
 
 
 def params_for(report, engine) -> dict:

@@ -11,10 +11,10 @@ from sqlalchemy import inspect, select, text
 
 from etl.load import migrate
 from etl.load.db import make_engine
+from etl.load.dimdate import YearCoverage, dim_date_row, refresh_dim_date, sqlite_dim_date_values
 from etl.load.runs import start_run
 from etl.load.schema import dim_date, documents, metadata
 from etl.reporting.catalog import VIEW_DESCRIPTIONS
-from etl.reporting.dimdate import YearCoverage, dim_date_row, refresh_dim_date, sqlite_dim_date_values
 
 REPORTING_TABLES = {"dim_date", "fts_documents"}
 VIEWS = {"v_metrics", "v_metrics_all", "v_documents"}
@@ -146,7 +146,7 @@ def test_sqlite_fast_dim_date_rows_store_what_sqlalchemy_stores(sqlite_url):
 
     from etl.load.bulk import executemany_values
     from etl.load.db import sqlite_path
-    from etl.reporting.dimdate import DIM_DATE_COLUMNS
+    from etl.load.dimdate import DIM_DATE_COLUMNS
 
     engine = make_engine(sqlite_url)
     migrate.upgrade(engine, "head")

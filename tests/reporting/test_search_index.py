@@ -23,13 +23,18 @@ from sqlalchemy.engine import Engine
 from etl.api import run
 from etl.load import migrate
 from etl.load.db import make_engine
-from etl.load.search_index import SearchIndex, search_index_state, switch_search_index
-from etl.reporting.catalog import FTS_COLUMNS, FTS_DESCRIPTION
+from etl.load.search_index import (
+    FTS_COLUMNS,
+    FTS_DESCRIPTION,
+    SearchIndex,
+    search_index_state,
+    switch_search_index,
+)
 from etl.reporting.checks import run_checks
 from etl.reporting.datasette import available
 from etl.reporting.search import search
 from tests.reporting.conftest import run_cli
-from tests.reporting.test_datasette import _get_json, served
+from tests.reporting.datasette_support import get_json, served
 
 CHANGED, REMOVED = "001_7db6cd0223bc0828.txt", "003_23e258d63c87803a.txt"
 OLD_WORD, NEW_WORD = "天坛医院", "麒麟测试馆"  # OLD_WORD is only in CHANGED, which the test rewrites
@@ -273,9 +278,9 @@ def test_datasette_searches_documents_through_the_index(sqlite_url, seeds_copy: 
     engine.dispose()
     with served(sqlite_url, tmp_path) as base:
         query = urllib.parse.quote(f'"{REMOVED_WORD}"')
-        rows = _get_json(f"{base}/documents.json?_shape=array&_search={query}", time.monotonic() + 60)
+        rows = get_json(f"{base}/documents.json?_shape=array&_search={query}", time.monotonic() + 60)
         assert [r["id"] for r in rows] == [yunyang]
-        index = _get_json(f"{base}/fts_documents.json?_shape=array&_size=max", time.monotonic() + 10)
+        index = get_json(f"{base}/fts_documents.json?_shape=array&_size=max", time.monotonic() + 10)
         assert [(r["document_id"], r["title"]) for r in index if r["document_id"] == yunyang] == \
             [(yunyang, rows[0]["title"])]
         assert len(index) == 5

@@ -20,8 +20,8 @@ from sqlalchemy import MetaData, Table, text
 from etl.load import migrate
 from etl.load.db import make_engine
 from etl.reporting.checks import run_checks
+from tests.helpers import num, rows
 from tests.reporting.conftest import FIXTURES, load_corpus, run_cli
-from tests.reporting.test_reports import num, rows
 
 SERIES = FIXTURES / "series"
 ANHUI, HEFEI = "安徽省医疗保障局", "合肥市医疗保障局"

@@ -7,16 +7,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Date,
-    Integer,
-    MetaData,
-    Numeric,
-    String,
-    Table,
-    Text,
     create_engine,
     func,
     insert,
@@ -24,21 +14,13 @@ from sqlalchemy import (
 )
 
 from etl.load import migrate
-from etl.load.bulk import COPY_MIN_ROWS, bulk_insert, copy_rows
+from etl.load.bulk import bulk_insert, copy_rows
 from etl.load.runs import start_run
-from etl.load.schema import UTCDateTime, document_agencies, documents, metrics
+from etl.load.schema import document_agencies, documents, metrics
+from tests.helpers import TRICKY_DECIMALS, TRICKY_TEXT, probe_table, tricky_rows
 
 pytestmark = pytest.mark.postgres
 
-TRICKY_TEXT = [
-    "tab\there", "new\nline", "crlf\r\nend", "back\\slash", "trailing\\", "\\N", "\\.", "", " ", "NULL",
-    "中文，“引号”与《书名号》", "a\\tb\\nc", "\x01\x1f control", "quote ' and \" and ,comma", "emoji 🧾",
-]
-TRICKY_DECIMALS = [
-    Decimal("123456789012345678.123456"), Decimal("-123456789012345678.999999"), Decimal("0.000001"),
-    Decimal("-0.000001"), Decimal("0"), Decimal("1E+3"), Decimal("12.5"), Decimal("3.1415926"),
-    Decimal("2.0000005"), Decimal("100000000"),
-]
 SCALE = Decimal("0.000001")  # NUMERIC(24, 6): PostgreSQL rounds half away from zero
 
 
@@ -46,44 +28,11 @@ def _stored(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(SCALE, rounding=ROUND_HALF_UP)
 
 
-TRICKY_DATES = [date(1, 1, 1), date(2024, 2, 29), date(9999, 12, 31), date(1970, 1, 1)]
-
-
-def _probe_table(name: str) -> Table:
-    return Table(
-        name, MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("amount", Numeric(24, 6, asdecimal=True)),
-        Column("text_value", Text),
-        Column("short", String(16)),
-        Column("day", Date),
-        Column("flag", Boolean),
-        Column("big", BigInteger),
-        Column("at", UTCDateTime),
-        Column("defaulted", Boolean, nullable=False, default=True),
-    )
-
-
-def _tricky_rows() -> list[dict]:
-    rows = []
-    for i in range(max(len(TRICKY_TEXT), len(TRICKY_DECIMALS), COPY_MIN_ROWS) * 2):
-        rows.append({
-            "id": i + 1,
-            "amount": None if i % 7 == 6 else TRICKY_DECIMALS[i % len(TRICKY_DECIMALS)],
-            "text_value": None if i % 5 == 4 else TRICKY_TEXT[i % len(TRICKY_TEXT)],
-            "short": "" if i % 3 == 0 else (None if i % 3 == 1 else "x\ty"),
-            "day": None if i % 6 == 5 else TRICKY_DATES[i % len(TRICKY_DATES)],
-            "flag": None if i % 4 == 3 else bool(i % 2),
-            "big": [-(2**63), 2**63 - 1, 0, None][i % 4],
-            "at": None if i % 2 else datetime(2024, 3, 1, 12, 30, 15, 999_999, tzinfo=UTC),
-        })
-    return rows
-
 
 def test_copy_round_trips_exactly_what_executemany_stores(postgres_url: str):
     engine = create_engine(postgres_url)
-    by_copy, by_insert = _probe_table("by_copy"), _probe_table("by_insert")
-    rows = _tricky_rows()
+    by_copy, by_insert = probe_table("by_copy"), probe_table("by_insert")
+    rows = tricky_rows()
     with engine.begin() as conn:
         by_copy.create(conn)
         by_insert.create(conn)

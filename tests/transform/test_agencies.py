@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-from importlib import resources
-
 import pytest
 
 from etl.records import AgencyMention, ExtractedDocument, SourceRef
+from etl.rules import rows
 from etl.transform.agencies import attribute_metric, find_agencies
 
 
@@ -42,11 +40,8 @@ def test_internal_department_folds_into_its_body() -> None:
 
 
 def _national_rows() -> list[tuple[str, str]]:
-    path = resources.files("etl.transform").joinpath("data/national_agencies.csv")
-    with path.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
     out = []
-    for row in rows:
+    for row in rows("national_agencies"):
         out.append((row["name"], row["name"]))
         out += [(a, row["name"]) for a in row["aliases"].split("|") if a]
     return out

@@ -14,6 +14,7 @@ import pytest
 
 from etl.extract import extract_document
 from etl.transform.metrics import document_on_topic, extract_metrics
+from tests.conftest import needs_shared
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -25,7 +26,7 @@ def _gold() -> list[dict]:
     return json.loads(GOLD.read_text(encoding="utf-8"))["documents"]
 
 
-@pytest.mark.skipif(not GOLD.exists(), reason="gold file not present")
+@needs_shared(GOLD)
 @pytest.mark.parametrize("expected", _gold() if GOLD.exists() else [], ids=lambda d: d["file"][:3])
 def test_seed_metrics_match_the_gold(expected: dict) -> None:
     path = REPO / "seeds" / expected["file"]
@@ -46,7 +47,7 @@ def test_seed_metrics_match_the_gold(expected: dict) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not LAWS.exists(), reason="laws corpus not present")
+@needs_shared(LAWS)
 def test_laws_outside_court_cases_yield_fewer_than_a_tenth_of_a_metric_per_document() -> None:
     documents = metrics = 0
     for folder, _, names in os.walk(LAWS):

@@ -25,6 +25,8 @@ from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, tilde_decode
 from markupsafe import Markup, escape
 
+from etl.reporting.chart import compact
+
 PLUGIN = "yibao-etl"
 STATIC = Path(__file__).resolve().parent / "static"
 # What a search looks in: the key column of the page's rows, the rows of the base tables that hold the text
@@ -157,7 +159,6 @@ def extra_body_script(database, datasette):
 
 
 def _compact(value: float) -> str:
-    from etl.reporting.chart import compact
 
     return compact(value)
 

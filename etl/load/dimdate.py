@@ -5,22 +5,22 @@ outside 1900-2200 are extraction noise and are not worth a dimension row each. R
 concurrent reader never sees a gap.
 
 The loader extends the coverage batch by batch (YearCoverage), in each batch's transaction, while the
-workers are still transforming; refresh_dim_date after the run only checks, and mends what is missing.
-A first load of laws/ (1949-2022) adds 27,000 rows, which at the end of the run was a serial 0.7 s.
+workers are still transforming; refresh_dim_date after the run only checks, and mends what is missing: a
+first load spanning decades adds tens of thousands of rows, which at the end of the run would be serial.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, union_all
 from sqlalchemy.engine import Connection, Engine
 
+from etl.constants import BEIJING
 from etl.load.bulk import bulk_insert, executemany_values
 from etl.load.schema import dim_date, documents, metrics
 
-BEIJING = timezone(timedelta(hours=8))
 EARLIEST, LATEST = 1900, 2200
 
 
@@ -46,7 +46,7 @@ def sqlite_dim_date_values(first: date, last: date) -> list[tuple]:
     """dim_date rows from first to last as SQLite stores them (ISO text dates, UTC 'YYYY-MM-DD HH:MM:SS').
 
     The same values dim_date_row gives after SQLAlchemy's bind processing (a test holds them equal), made
-    directly: about three times faster, which matters for a first load spanning decades (laws/: 27,000 rows).
+    directly, which is faster and matters for a first load spanning decades (bench/README.md).
     Beijing has one fixed offset, so a day starts at 16:00 UTC of the day before.
     """
     rows = []

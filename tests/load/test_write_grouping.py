@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from etl.extract.files import FileRef
 from etl.load import migrate
 from etl.load.duplicates import link_duplicates
 from etl.load.loader import Loader
 from etl.load.pending import done as steps_done
 from etl.load.runs import start_run, sync_vocabulary
+from etl.records import FileRef, Task, Transformed
 from etl.version import extractor_version
-from etl.work import Task, Transformed, process
+from etl.work import process
 from tests.helpers import snapshot
 
 REPO = Path(__file__).resolve().parents[2]

@@ -15,8 +15,7 @@ from etl import pipeline
 from etl.load.duplicates import order_key
 from etl.load.prelink import PreLinker
 from etl.pipeline import RunOptions
-from tests.helpers import snapshot
-from tests.pipeline.test_duplicates import _brute_force_links
+from tests.helpers import brute_force_links, snapshot
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -64,7 +63,7 @@ def test_copies_arriving_in_canonical_order_are_guessed_exactly(seed: int, batch
     """Copies within 3 bits of each other share at least one whole 16-bit block of the four (pigeonhole), so
     each is found; here every copy is within 1 bit of its story, so within 2 of every other copy."""
     rows = _copies(seed, flipped=[0, 1])
-    exact = _brute_force_links(rows, 6)
+    exact = brute_force_links(rows, 6)
     guessed = _guess(rows, batch)
     wrong = {i: (guessed[i], exact[i]) for i in exact if guessed[i] != exact[i]}
     assert not wrong, f"guessed differently (guess, exact): {wrong}"
@@ -101,7 +100,7 @@ def test_copies_of_seeds_are_inserted_linked_and_the_result_is_the_same(tmp_path
         rewritten.append(exact_pass(engine, *args, **kwargs))
         return rewritten[-1]
 
-    monkeypatch.setattr(etl.load.duplicates, "link_duplicates", counting)
+    monkeypatch.setattr(pipeline, "link_duplicates", counting)
     guessed_url = f"sqlite:///{tmp_path / 'guessed.db'}"
     pipeline.run([str(tree)], guessed_url, RunOptions(workers=1))
 

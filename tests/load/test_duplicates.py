@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 import shutil
 from datetime import UTC, date, datetime
@@ -12,7 +11,8 @@ import pytest
 
 from etl.api import run
 from etl.load.duplicates import canonical_links
-from tests.pipeline.test_run import query
+from tests.conftest import needs_shared
+from tests.helpers import brute_force_links, query
 
 REPO = Path(__file__).resolve().parents[2]
 COPY = REPO / "tests" / "fixtures" / "extract" / "republished_002_sina.md"
@@ -51,7 +51,7 @@ def test_canonical_is_earliest_then_smallest_path():
     assert canonical_links(rows, max_distance=2) == {1: 3, 2: 3, 3: None, 4: None}
 
 
-@pytest.mark.skipif(not NEWS.is_dir(), reason="../shared/corpus/news is not here")
+@needs_shared(NEWS)
 def test_daily_briefings_sharing_a_template_are_not_linked(sqlite_url):
     run([str(NEWS)], sqlite_url, workers=2)
     linked = [k for k, v in links(sqlite_url).items() if v is not None]
@@ -59,25 +59,6 @@ def test_daily_briefings_sharing_a_template_are_not_linked(sqlite_url):
     # the Hugo page and the HTML page built from it are one story
     assert linked == ["renqilei__chinese-government-docs-for-drg.md"] or linked == ["renqilei__index.html"]
 
-
-def _brute_force_links(rows, max_distance):
-    """Every pair compared, groups closed transitively: the definition canonical_links must match."""
-    from etl.load.duplicates import order_key
-    from etl.transform.duplicates import hamming
-
-    group = {row[0]: {row[0]} for row in rows}
-    for a, b in itertools.combinations(rows, 2):
-        if hamming(a[1], b[1]) <= max_distance and group[a[0]] is not group[b[0]]:
-            merged = group[a[0]] | group[b[0]]
-            for member in merged:
-                group[member] = merged
-    by_id = {row[0]: row for row in rows}
-    links = {}
-    for row in rows:
-        members = group[row[0]]
-        first = min(members, key=lambda i: order_key(by_id[i][2], by_id[i][3], by_id[i][4], i))
-        links[row[0]] = None if first == row[0] or len(members) == 1 else first
-    return links
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -92,7 +73,7 @@ def test_links_match_comparing_every_pair(seed):
         value = value - 2**64 if value >= 2**63 else value
         day = date(2022, 1, rnd.randint(1, 28))
         rows.append((id_, value, None, day, f"{rnd.randint(0, 9)}.md"))
-    expected = _brute_force_links(rows, 6)
+    expected = brute_force_links(rows, 6)
     assert 0 < sum(v is not None for v in expected.values()) < len(rows) - 15  # copies, and documents apart
     assert canonical_links(rows) == expected
 
@@ -109,4 +90,4 @@ def test_long_union_chains_match_comparing_every_pair(seed):
         for _ in range(rnd.choice([0, 1, 3, 5, 7, 8, 12])):
             value ^= 1 << rnd.randrange(64)
         rows.append((id_, value - 2**64 if value >= 2**63 else value, None, date(2022, 1, 1 + id_ % 28), "a.md"))
-    assert canonical_links(rows) == _brute_force_links(rows, 6)
+    assert canonical_links(rows) == brute_force_links(rows, 6)

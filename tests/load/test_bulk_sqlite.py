@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import create_engine, insert, select
 
 from etl.load.bulk import COPY_MIN_ROWS, bulk_insert, executemany_rows
-from tests.scaleout.test_copy import _probe_table, _tricky_rows
+from tests.helpers import probe_table, tricky_rows
 
 
 def test_executemany_rows_stores_what_sqlalchemy_stores(tmp_path: Path):
     path = tmp_path / "bulk.db"
     engine = create_engine(f"sqlite:///{path}")
-    fast, plain = _probe_table("fast"), _probe_table("plain")
-    rows = _tricky_rows()
+    fast, plain = probe_table("fast"), probe_table("plain")
+    rows = tricky_rows()
     with engine.begin() as conn:
         fast.create(conn)
         plain.create(conn)
@@ -35,10 +35,10 @@ def test_executemany_rows_stores_what_sqlalchemy_stores(tmp_path: Path):
 
 def test_bulk_insert_rolls_back_with_the_transaction(tmp_path: Path):
     engine = create_engine(f"sqlite:///{tmp_path / 'bulk.db'}")
-    table = _probe_table("probe")
+    table = probe_table("probe")
     with engine.begin() as conn:
         table.create(conn)
-    rows = _tricky_rows()
+    rows = tricky_rows()
     assert len(rows) >= COPY_MIN_ROWS
     with pytest.raises(RuntimeError), engine.begin() as conn:
         bulk_insert(conn, table, rows)

@@ -6,10 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from etl.load import migrate
 from etl.load.bulk import insert_with_ids
-from etl.load.db import make_engine
-from etl.load.runs import start_run
 from etl.load.schema import documents
 
 
@@ -19,10 +16,8 @@ def _rows(run_id: int, names: list[str]) -> list[dict]:
              "status": "active", "first_run_id": run_id, "run_id": run_id} for n in names]
 
 
-def test_ids_are_the_stored_ones_in_order(db_url):
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
-    run_id = start_run(engine, ["/x"], "t")
+def test_ids_are_the_stored_ones_in_order(loader):
+    engine, run_id = loader.engine, loader.run_id
     with engine.begin() as conn:
         first = insert_with_ids(conn, documents, _rows(run_id, ["a", "b", "c"]))
         few = insert_with_ids(conn, documents, _rows(run_id, ["d"]))  # below the bulk threshold
@@ -39,4 +34,3 @@ def test_ids_are_the_stored_ones_in_order(db_url):
     with engine.begin() as conn:
         [after] = insert_with_ids(conn, documents, _rows(run_id, ["after"]))
     assert after > ids[-1]
-    engine.dispose()

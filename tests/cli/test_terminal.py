@@ -7,8 +7,8 @@ import re
 from sqlalchemy import create_engine, text
 
 from etl.pipeline import count_documents
+from tests.cli.terminal import run_on_terminal
 from tests.helpers import run_etl
-from tests.pipeline.terminal import run_on_terminal
 
 
 def test_the_progress_bar_has_a_total_and_the_time_left(seeds_copy, tmp_path, etl_bin):
