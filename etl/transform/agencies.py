@@ -361,6 +361,8 @@ class _Matcher:
             return None  # 北京市法院, 本市人民法院: the courts of a city or province, not one court
         if canonical == "中级人民法院" and region.kind == "province":
             return None  # a 直辖市 has numbered 中级人民法院s; 市中级人民法院 there names none
+        if canonical == "公安局" and region.kind == "province" and not region.name.endswith("市"):
+            canonical = "公安厅"  # a province's police is its 公安厅 (省公安机关); a 直辖市 has a 公安局
         prefix = region.name
         if g.ambiguous(region) and (up := g.parent(region)) is not None:
             prefix = up.name + region.name  # 北京市朝阳区 vs 长春市朝阳区: one name per body

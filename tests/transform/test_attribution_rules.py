@@ -65,3 +65,11 @@ def test_outlet_currency_applies_in_the_transform() -> None:
     record = transform_document(text.encode("utf-8"), "hk.txt")
     assert record.extracted.source is not None and record.extracted.source.name == "大公報"
     assert sorted((m.raw_text, m.unit) for m in record.metrics) == [("3萬元", "HKD"), ("5000元", "HKD")]
+
+
+def test_a_provinces_police_is_its_public_security_department() -> None:
+    text = ("浙江省公安机关会同医保部门开展专项行动，抓获犯罪嫌疑人120名。\n"
+            "重庆市公安机关侦破诈骗医保基金案件35起。\n杭州市公安机关抓获犯罪嫌疑人8名。")
+    assert agency_of(text, "120名")[0] == "浙江省公安厅"
+    assert agency_of(text, "35起")[0] == "重庆市公安局"  # a 直辖市's police is a 公安局
+    assert agency_of(text, "8名")[0] == "杭州市公安局"
