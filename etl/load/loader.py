@@ -143,6 +143,15 @@ def _fit(value: str | None, length: int) -> str | None:
     return value if value is None or len(value) <= length else value[:length]
 
 
+def _cut_notes(doc) -> list[str]:
+    """What _fit cut, said in documents.notes (nothing is cut silently)."""
+    return [f"{name} cut to {length} characters (it had {len(value)})"
+            for name, value, length in (("doc_number", doc.doc_number, DOC_NUMBER_LENGTH),
+                                        ("index_number", doc.index_number, INDEX_NUMBER_LENGTH),
+                                        ("editor", doc.editor, EDITOR_LENGTH))
+            if value is not None and len(value) > length]
+
+
 def _one_line(exc: BaseException) -> str:
     """The first line of what the database said, without the statement and its parameters."""
     orig = getattr(exc, "orig", None) or exc
@@ -253,7 +262,7 @@ class Loader:
             "corrected": record.extracted_values is not None,
             "extracted_values": record.extracted_values,
             "unresolved_agencies": _joined(record.unresolved_agencies),
-            "notes": _joined(doc.notes),  # what the extract dropped or repaired (etl.extract)
+            "notes": _joined([*doc.notes, *_cut_notes(doc)]),  # what the extract dropped or repaired, what was cut
         }
 
     def _prelinks(self, conn: Connection, docs: list[tuple[int, Transformed]]) -> list[int | None]:

@@ -69,6 +69,14 @@ def test_nul_surrogate_and_overlong_text_load_cleaned(tmp_path: Path, db_url: st
     assert editor is not None and len(editor) == EDITOR_LENGTH and editor.startswith("张三李四")
     assert not any("\x00" in (t or "") + (e or "") + b for t, e, b in stored.values())
     assert failures_by_path(db_url) == {}
+    engine = create_engine(db_url)
+    try:  # the cut is said where a reader of the row sees it
+        with engine.connect() as conn:
+            notes = dict(conn.execute(select(documents.c.source_path, documents.c.notes)).all())
+    finally:
+        engine.dispose()
+    assert notes["editor.md"] == f"editor cut to {EDITOR_LENGTH} characters (it had {len(EDITOR_RUN_ON) - 5})"
+    assert notes["good.md"] is None
 
 
 def test_inspect_shows_a_lone_surrogate_without_a_traceback(tmp_path: Path) -> None:
