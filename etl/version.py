@@ -21,7 +21,7 @@ from pathlib import Path
 from etl import __version__
 
 _PACKAGE = Path(__file__).resolve().parent
-_PARTS = ("extract", "transform", "rules", "records.py", "constants.py")
+_PARTS = ("extract", "transform", "rules", "records.py", "constants.py", "load/clean.py")  # clean: what is stored
 _CACHE_NAME = "extractor-version.json"
 
 
