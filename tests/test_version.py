@@ -16,7 +16,8 @@ def _copy(tmp_path: Path) -> Path:
     copy = tmp_path / "etl"
     for part in ("extract", "transform", "rules"):
         shutil.copytree(PACKAGE / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("records.py", "constants.py"):
+    for name in ("records.py", "constants.py", "load/clean.py"):
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PACKAGE / name, copy / name)
     return copy
 
