@@ -67,11 +67,7 @@ def _occurrences(engine, path: str | None, sha: str | None, raw_text: str) -> se
     if path is None and sha is None:
         return set()
     d, m = documents.c, metrics.c
-    where = [d.status == "active", m.raw_text == raw_text]
-    if path is not None:
-        where.append(d.source_path == path)
-    if sha is not None:
-        where.append(d.content_sha256 == sha)
+    where = [*_active(path, sha), m.raw_text == raw_text]
     try:
         with engine.connect() as conn:
             rows = conn.execute(select(d.body_text, m.char_start).join_from(metrics, documents,
@@ -90,13 +86,20 @@ def _lookup(engine, given: Any, sha: str | None, what: str) -> list[tuple[str, s
     if isinstance(given, int) or (isinstance(given, str) and given.isdigit()):
         where = [d.id == int(given)]
     else:
-        where = [d.status == "active"]
-        if given is not None:
-            where.append(d.source_path == given)
-        if sha is not None:
-            where.append(d.content_sha256 == sha)
+        where = _active(given, sha)
     try:
         with engine.connect() as conn:
             return [tuple(r) for r in conn.execute(select(d.source_path, d.content_sha256).where(*where).limit(5))]
     except SQLAlchemyError:  # a database without documents (not migrated): name it as given
         return []
+
+
+def _active(path: str | None, sha: str | None) -> list:
+    """The conditions naming active documents by path and/or sha256, as a correction names them."""
+    d = documents.c
+    where = [d.status == "active"]
+    if path is not None:
+        where.append(d.source_path == path)
+    if sha is not None:
+        where.append(d.content_sha256 == sha)
+    return where
