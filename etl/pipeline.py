@@ -24,7 +24,7 @@ from etl.extract.files import (
     Skipped,
     UnlistedFolder,
     Unusable,
-    _matches,
+    matches_any,
     stored_path,
     walk,
 )
@@ -362,14 +362,7 @@ def _execute(engine, executor: Executor, planner: _Planner, outcomes: Iterable[l
         check_lock()
         removed += mark_removed(engine, folder, planner.seen_hashes, run_id)
         forget_skipped(engine, folder, planner.seen_hashes)
-    if totals.new or totals.changed or totals.moved or totals.reprocessed or removed or undone:
-        fault_point("after_load")
-        check_lock()
-        link_duplicates(engine)
-        fault_point("after_linking")
-        after_load(engine, run_id)
-        if undone or loader.pending_marked or removed:
-            mark_done(engine)
+    _finish_steps(engine, run_id, totals, loader, undone, removed, check_lock)
     if corrections is not None:
         _correction_counts(summary, corrections.finish(engine, removed), corrections.version)
     summary.files_seen = planner.seen - totals.skipped
@@ -394,6 +387,21 @@ def _tell(progress: Progress | None, planner: _Planner, written: int) -> None:
         progress(settled)
 
 
+def _finish_steps(engine, run_id: int, totals: BatchCounts, loader: Loader, undone: set[str], removed: int,
+                  check_lock: Callable[[], None]) -> None:
+    """The steps after a load (copies linked, dim_date, the search index), when this run changed documents
+    or an earlier one left them undone; then nothing is pending any more."""
+    if not (totals.new or totals.changed or totals.moved or totals.reprocessed or removed or undone):
+        return
+    fault_point("after_load")
+    check_lock()
+    link_duplicates(engine)
+    fault_point("after_linking")
+    after_load(engine, run_id)
+    if undone or loader.pending_marked or removed:
+        mark_done(engine)
+
+
 def load_records(records: Iterable[DocumentRecord], db_url: str | None = None, root: str | os.PathLike = ".",
                  lock_wait_seconds: float = 0.0) -> RunSummary:
     """Write records made outside a run (etl.api.inspect_file, a notebook's own transform) as one run of their
@@ -416,12 +424,7 @@ def load_records(records: Iterable[DocumentRecord], db_url: str | None = None, r
             try:
                 undone = steps_left(engine)  # steps an earlier run left undone: done by this one
                 totals, loader = _write_records(engine, run_id, version, base, records)
-                if totals.new or totals.changed or totals.moved or totals.reprocessed or undone:
-                    lock.check()
-                    link_duplicates(engine)
-                    after_load(engine, run_id)
-                    if undone or loader.pending_marked:
-                        mark_done(engine)
+                _finish_steps(engine, run_id, totals, loader, undone, 0, lock.check)
                 summary.files_seen = len(records)
                 summary.files_new, summary.files_changed = totals.new, totals.changed
                 summary.files_reprocessed, summary.files_moved = totals.reprocessed, totals.moved
@@ -477,13 +480,13 @@ def count_documents(paths: Iterable[str], include: tuple[str, ...] = (), exclude
             with os.scandir(folder) as entries:
                 for entry in entries:
                     rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
-                    if entry.name.startswith(".") and not (include and _matches(include, rel)):
+                    if entry.name.startswith(".") and not (include and matches_any(include, rel)):
                         continue
                     if entry.is_dir():
                         if entry.name not in SKIPPED_FOLDERS:
                             stack.append((entry.path, rel))
-                    elif (entry.is_file() and not (include and not _matches(include, rel))
-                          and not (exclude and _matches(exclude, rel))
+                    elif (entry.is_file() and not (include and not matches_any(include, rel))
+                          and not (exclude and matches_any(exclude, rel))
                           and os.path.splitext(entry.name)[1].lower() not in NOT_DOCUMENT_SUFFIXES):
                         total += 1
         except OSError:

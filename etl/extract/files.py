@@ -108,7 +108,7 @@ def shown_name(name: str) -> str:
         return stored_path(name)
 
 
-def _matches(patterns: Iterable[str], rel: str) -> bool:
+def matches_any(patterns: Iterable[str], rel: str) -> bool:
     """Whether a file's path relative to its root matches a glob as users type them: the whole path or the
     file's name (`*.md`, `2021/*`), or one of its folders by name or path (`laws`, `laws/`, `./laws`,
     `laws/刑法`, `l*`), so a folder excludes everything under it."""
@@ -199,10 +199,10 @@ def _classify_file(
         yield Unusable(file_path, rel, f"not a regular file ({kind})")
         return
     if not explicit:
-        if include and not _matches(include, rel):
+        if include and not matches_any(include, rel):
             yield Skipped(file_path, rel, "not matched by --include")
             return
-        if exclude and _matches(exclude, rel):
+        if exclude and matches_any(exclude, rel):
             yield Skipped(file_path, rel, "matched by --exclude")
             return
         suffix = os.path.splitext(rel)[1].lower()
@@ -234,7 +234,7 @@ def _walk_folder(root: str, include, exclude, follow_symlinks: bool, roots: tupl
         for entry in entries:
             name = shown_name(entry.name)
             rel = f"{rel_folder}/{name}" if rel_folder else name
-            if entry.name.startswith(".") and not (include and _matches(include, rel)):
+            if entry.name.startswith(".") and not (include and matches_any(include, rel)):
                 yield Skipped(stored_path(entry.path), rel, "hidden file or folder")
                 continue
             is_link = entry.is_symlink()

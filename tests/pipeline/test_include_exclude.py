@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from etl.extract.files import _matches
+from etl.extract.files import matches_any
 from etl.pipeline import RunOptions, run
 from tests.helpers import run_etl
 
@@ -31,7 +31,7 @@ TREE = ["laws/a.md", "laws/刑法/b.md", "news/c.md", "news/laws/d.md", "lawsuit
     ("", set()),
 ])
 def test_patterns_as_users_type_them(pattern, matched):
-    assert {rel for rel in TREE if _matches([pattern], rel)} == matched
+    assert {rel for rel in TREE if matches_any([pattern], rel)} == matched
 
 
 def _tree(root: Path) -> Path:
