@@ -54,19 +54,17 @@ def make_engine(url: str | None = None, must_exist: bool = False, **kwargs) -> E
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    if "application_name" not in make_url(resolved).query:
-        # names the run's sessions, so the next run can end those a killed run left open (etl.load.lock)
-        connect_args = dict(kwargs.pop("connect_args", None) or {})
-        connect_args.setdefault("application_name", application_name())
-        kwargs["connect_args"] = connect_args
     query = make_url(resolved).query
+    connect_args = dict(kwargs.pop("connect_args", None) or {})
+    if "application_name" not in query:
+        # names the run's sessions, so the next run can end those a killed run left open (etl.load.lock)
+        connect_args.setdefault("application_name", application_name())
     if "keepalives" not in query:
         # a session idle for minutes (the writer lock's, while workers transform) stays known to every NAT,
         # proxy and firewall on the way, and a dead peer is noticed in about a minute, not hours
-        connect_args = dict(kwargs.pop("connect_args", None) or {})
         for key, value in PG_KEEPALIVES.items():
             connect_args.setdefault(key, value)
-        kwargs["connect_args"] = connect_args
+    kwargs["connect_args"] = connect_args
     return create_engine(resolved, **kwargs)
 
 
@@ -78,7 +76,6 @@ def application_name(pid: int | None = None) -> str:
 def _supported(url: str | None) -> str:
     """The resolved URL, or UnsupportedDatabase naming what was given (never a driver's import error)."""
     from sqlalchemy.exc import ArgumentError
-
 
     try:
         resolved = resolve_url(url)
